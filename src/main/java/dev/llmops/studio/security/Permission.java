@@ -1,0 +1,57 @@
+package dev.llmops.studio.security;
+
+import static dev.llmops.studio.security.Role.ADMIN;
+import static dev.llmops.studio.security.Role.ML_ENGINEER;
+
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The permission matrix: every action that needs authorisation, and the roles that may perform it. Views
+ * ({@link RequiresPermission} on the route), REST endpoints ({@link RequiresPermission} on the handler) and
+ * services ({@link CurrentUser#require}) all read this one table; features add their actions here.
+ */
+public enum Permission {
+    /** Use the application at all: home, about, one's own account and API tokens. */
+    APP_USE("Use the application", EnumSet.allOf(Role.class)),
+    USERS_MANAGE("Create, disable and assign roles to users; reset passwords", EnumSet.of(ADMIN)),
+    AUDIT_READ("Read the audit log", EnumSet.of(ADMIN)),
+    METRICS_READ("Scrape Prometheus metrics", EnumSet.of(ADMIN, ML_ENGINEER));
+
+    private final String description;
+    private final Set<Role> roles;
+
+    Permission(String description, Set<Role> roles) {
+        this.description = description;
+        this.roles = Set.copyOf(roles);
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public Set<Role> roles() {
+        return roles;
+    }
+
+    public boolean grantedTo(Collection<Role> held) {
+        return held.stream().anyMatch(roles::contains);
+    }
+
+    /** The Spring Security authority granted to users whose roles include this permission. */
+    public String authority() {
+        return "PERM_" + name();
+    }
+
+    /** Every permission the given roles grant. */
+    public static Set<Permission> grantedBy(Collection<Role> held) {
+        Set<Permission> granted = EnumSet.noneOf(Permission.class);
+        for (Permission permission : values()) {
+            if (permission.grantedTo(held)) {
+                granted.add(permission);
+            }
+        }
+        return granted;
+    }
+}

@@ -1,0 +1,107 @@
+package dev.llmops.studio.security.web;
+
+import static org.springframework.security.config.Customizer.withDefaults;
+
+import com.vaadin.flow.spring.security.NavigationAccessControlConfigurer;
+import com.vaadin.flow.spring.security.VaadinAwareSecurityContextHolderStrategyConfiguration;
+import com.vaadin.flow.spring.security.VaadinSecurityConfigurer;
+import dev.llmops.studio.platform.ProblemResponses;
+import dev.llmops.studio.security.Permission;
+import dev.llmops.studio.security.account.ApiTokenAuthenticationFilter;
+import dev.llmops.studio.security.account.ApiTokenService;
+import dev.llmops.studio.security.login.LoginView;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.annotation.web.configurers.HeadersConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
+
+/**
+ * Two filter chains: the stateless API (bearer tokens, problem JSON, no CSRF since no cookie authenticates it)
+ * and the Vaadin UI (form login, session, CSRF on). Both send the same security headers.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSecurity
+@Import(VaadinAwareSecurityContextHolderStrategyConfiguration.class)
+class SecurityConfiguration {
+
+    /**
+     * Vaadin's bootstrap needs inline scripts and styles; everything else is same-origin. Push uses WebSockets
+     * on the same host.
+     */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; "
+            + "script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+            + "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' ws: wss:; "
+            + "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        // {bcrypt} today, with the id in the hash so a later algorithm can upgrade hashes on sign-in
+        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    }
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain apiSecurity(HttpSecurity http, ApiTokenService tokens) throws Exception {
+        http.securityMatcher("/api/**", "/actuator/**")
+                .csrf(AbstractHttpConfigurer::disable)
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(AbstractHttpConfigurer::disable)
+                .formLogin(AbstractHttpConfigurer::disable)
+                .httpBasic(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable)
+                .addFilterBefore(new ApiTokenAuthenticationFilter(tokens), AnonymousAuthenticationFilter.class)
+                .authorizeHttpRequests(auth -> auth
+                        .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
+                        .requestMatchers("/actuator/prometheus").hasAuthority(Permission.METRICS_READ.authority())
+                        .requestMatchers("/actuator/**").denyAll()
+                        .anyRequest().authenticated())
+                .exceptionHandling(e -> e
+                        .authenticationEntryPoint((request, response, ex) -> {
+                            response.setHeader("WWW-Authenticate", "Bearer");
+                            ProblemResponses.write(response, request.getRequestURI(), HttpStatus.UNAUTHORIZED,
+                                    "Unauthorized", "Send a personal API token: Authorization: Bearer <token>.");
+                        })
+                        .accessDeniedHandler((request, response, ex) -> ProblemResponses.write(response,
+                                request.getRequestURI(), HttpStatus.FORBIDDEN, "Forbidden",
+                                "Your roles do not allow this operation.")));
+        securityHeaders(http);
+        return http.build();
+    }
+
+    @Bean
+    @Order(2)
+    SecurityFilterChain uiSecurity(HttpSecurity http) throws Exception {
+        http.authorizeHttpRequests(auth -> auth
+                .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
+                .permitAll());
+        securityHeaders(http);
+        http.with(VaadinSecurityConfigurer.vaadin(), vaadin -> vaadin.loginView(LoginView.class));
+        return http.build();
+    }
+
+    /** Routes are authorised by the permission matrix alone (see {@link PermissionViewAccessChecker}). */
+    @Bean
+    static NavigationAccessControlConfigurer navigationAccessControlConfigurer() {
+        return new NavigationAccessControlConfigurer()
+                .withNavigationAccessChecker(new PermissionViewAccessChecker());
+    }
+
+    private static void securityHeaders(HttpSecurity http) throws Exception {
+        http.headers(headers -> headers
+                .contentTypeOptions(withDefaults())
+                .frameOptions(HeadersConfigurer.FrameOptionsConfig::deny)
+                .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN))
+                .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY)));
+    }
+}

@@ -1,0 +1,7 @@
+package dev.llmops.studio.security;
+
+import dev.llmops.studio.support.H2Test;
+
+@H2Test
+class SecurityOnH2Test extends SecurityContractTests {
+}

@@ -1,0 +1,78 @@
+package dev.llmops.studio.support;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.boot.test.util.TestPropertyValues;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Real databases for integration tests: every Spring context gets its own fresh database, either H2 in
+ * PostgreSQL mode (as the embedded default runs) or a real PostgreSQL 15 started once per test JVM.
+ */
+public final class TestDatabase {
+
+    private TestDatabase() {
+    }
+
+    /** Settings every test context shares. */
+    private static TestPropertyValues common() {
+        return TestPropertyValues.of("vaadin.launch-browser=false");
+    }
+
+    public static final class H2 implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+        @Override
+        public void initialize(ConfigurableApplicationContext context) {
+            String name = "studio-" + UUID.randomUUID();
+            common().and("spring.datasource.url=jdbc:h2:mem:" + name
+                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
+                    "spring.datasource.username=sa", "spring.datasource.password=")
+                    .applyTo(context);
+        }
+    }
+
+    public static final class Postgres implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+        private static final AtomicInteger DATABASES = new AtomicInteger();
+        private static EmbeddedPostgres server;
+
+        @Override
+        public void initialize(ConfigurableApplicationContext context) {
+            EmbeddedPostgres pg = server();
+            String database = "studio_" + DATABASES.incrementAndGet();
+            try (Connection connection = pg.getPostgresDatabase().getConnection();
+                    Statement statement = connection.createStatement()) {
+                statement.execute("CREATE DATABASE " + database);
+            } catch (SQLException e) {
+                throw new IllegalStateException("Cannot create test database " + database, e);
+            }
+            common().and("spring.datasource.url=" + pg.getJdbcUrl("postgres", database),
+                    "spring.datasource.username=postgres", "spring.datasource.password=postgres")
+                    .applyTo(context);
+        }
+
+        private static synchronized EmbeddedPostgres server() {
+            if (server == null) {
+                try {
+                    server = EmbeddedPostgres.builder().start();
+                } catch (IOException e) {
+                    throw new UncheckedIOException("Cannot start the embedded PostgreSQL", e);
+                }
+                EmbeddedPostgres started = server;
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        started.close();
+                    } catch (IOException ignored) {
+                        // the JVM is exiting; the data directory is thrown away with target/
+                    }
+                }));
+            }
+            return server;
+        }
+    }
+}
