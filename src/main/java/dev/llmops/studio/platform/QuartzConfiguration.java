@@ -1,9 +1,6 @@
 package dev.llmops.studio.platform;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.Properties;
-import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.quartz.QuartzProperties;
 import org.springframework.boot.autoconfigure.quartz.SchedulerFactoryBeanCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -18,24 +15,15 @@ import org.springframework.context.annotation.Configuration;
 class QuartzConfiguration {
 
     @Bean
-    SchedulerFactoryBeanCustomizer quartzDriverDelegate(DataSource dataSource, QuartzProperties quartz) {
+    SchedulerFactoryBeanCustomizer quartzDriverDelegate(DatabaseInfo database, QuartzProperties quartz) {
         return factory -> {
             // setQuartzProperties replaces what Boot set from spring.quartz.properties, so start from those
             Properties properties = new Properties();
             properties.putAll(quartz.getProperties());
-            properties.setProperty("org.quartz.jobStore.driverDelegateClass", delegateFor(dataSource));
+            properties.setProperty("org.quartz.jobStore.driverDelegateClass", database.isPostgres()
+                    ? "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate"
+                    : "org.quartz.impl.jdbcjobstore.StdJDBCDelegate");
             factory.setQuartzProperties(properties);
         };
-    }
-
-    static String delegateFor(DataSource dataSource) {
-        try (Connection connection = dataSource.getConnection()) {
-            String product = connection.getMetaData().getDatabaseProductName();
-            return product.toLowerCase().contains("postgres")
-                    ? "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate"
-                    : "org.quartz.impl.jdbcjobstore.StdJDBCDelegate";
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot reach the database to configure Quartz", e);
-        }
     }
 }

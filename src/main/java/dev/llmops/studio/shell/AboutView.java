@@ -7,14 +7,11 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.Version;
+import dev.llmops.studio.platform.DatabaseInfo;
 import dev.llmops.studio.security.Permission;
 import dev.llmops.studio.security.RequiresPermission;
-import java.sql.Connection;
-import java.sql.DatabaseMetaData;
-import java.sql.SQLException;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.SpringBootVersion;
 import org.springframework.boot.info.BuildProperties;
@@ -25,7 +22,7 @@ import org.springframework.boot.info.BuildProperties;
 @RequiresPermission(Permission.APP_USE)
 public class AboutView extends VerticalLayout {
 
-    AboutView(ObjectProvider<BuildProperties> buildProvider, DataSource dataSource) {
+    AboutView(ObjectProvider<BuildProperties> buildProvider, DatabaseInfo database) {
         setId("about-view");
         add(new H2("LLMOps Studio"));
         BuildProperties build = buildProvider.getIfAvailable();
@@ -34,22 +31,11 @@ public class AboutView extends VerticalLayout {
         facts.add(fact("Version", build == null ? "development build" : build.getVersion()));
         facts.add(fact("Built", build == null || build.getTime() == null ? "unknown"
                 : DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(build.getTime().atOffset(ZoneOffset.UTC)) + " UTC"));
-        facts.add(fact("Database", database(dataSource)).withId("about-database"));
+        facts.add(fact("Database", database.describe()).withId("about-database"));
         facts.add(fact("Java", System.getProperty("java.vendor") + " " + System.getProperty("java.version")));
         facts.add(fact("Spring Boot", SpringBootVersion.getVersion()));
         facts.add(fact("Vaadin Flow", Version.getFullVersion()));
         add(facts);
-    }
-
-    private static String database(DataSource dataSource) {
-        try (Connection connection = dataSource.getConnection()) {
-            DatabaseMetaData meta = connection.getMetaData();
-            String product = meta.getDatabaseProductName();
-            String name = product.toLowerCase().contains("postgres") ? "PostgreSQL" : product;
-            return name + " " + meta.getDatabaseProductVersion();
-        } catch (SQLException e) {
-            return "unreachable (" + e.getMessage() + ")";
-        }
     }
 
     private static Fact fact(String label, String value) {

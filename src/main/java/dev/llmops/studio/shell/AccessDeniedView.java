@@ -5,9 +5,11 @@ import com.vaadin.flow.router.AccessDeniedException;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.ErrorParameter;
 import com.vaadin.flow.router.HasErrorParameter;
+import com.vaadin.flow.router.ParentLayout;
 import jakarta.servlet.http.HttpServletResponse;
 
 /** A refused navigation looks exactly like an unknown page (see {@link NotFoundView}). */
+@ParentLayout(MainLayout.class)
 public class AccessDeniedView extends Div implements HasErrorParameter<AccessDeniedException> {
 
     public AccessDeniedView() {

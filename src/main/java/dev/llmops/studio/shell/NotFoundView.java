@@ -6,6 +6,7 @@ import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.ErrorParameter;
 import com.vaadin.flow.router.HasErrorParameter;
+import com.vaadin.flow.router.ParentLayout;
 import com.vaadin.flow.router.NotFoundException;
 import com.vaadin.flow.router.RouterLink;
 import jakarta.servlet.http.HttpServletResponse;
@@ -14,6 +15,7 @@ import jakarta.servlet.http.HttpServletResponse;
  * Shown for unknown routes and for routes the user may not open: the two look the same on purpose, so the
  * page does not reveal which admin screens exist.
  */
+@ParentLayout(MainLayout.class)
 public class NotFoundView extends Div implements HasErrorParameter<NotFoundException> {
 
     public NotFoundView() {

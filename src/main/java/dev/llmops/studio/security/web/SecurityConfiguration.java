@@ -36,11 +36,12 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
 class SecurityConfiguration {
 
     /**
-     * Vaadin's bootstrap needs inline scripts and styles; everything else is same-origin. Push uses WebSockets
-     * on the same host.
+     * Everything same-origin. Vaadin's bootstrap needs inline scripts and styles, and its client runs server
+     * instructions through {@code new Function} (lazy chunk loading, executeJs), so 'unsafe-eval' is required:
+     * without it the page stays blank. Push uses WebSockets on the same host.
      */
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; "
-            + "script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+            + "script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
             + "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' ws: wss:; "
             + "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
