@@ -4,6 +4,7 @@ import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.Version;
@@ -19,6 +20,7 @@ import org.springframework.boot.info.BuildProperties;
 /** Version, build and environment facts that a bug report needs. */
 @Route("about")
 @PageTitle("About")
+@Menu(order = 999, icon = "vaadin:info-circle-o", title = "About")
 @RequiresPermission(Permission.APP_USE)
 public class AboutView extends VerticalLayout {
 

@@ -65,13 +65,13 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
             SideNavItem item = entry.icon() == null ? new SideNavItem(entry.title(), entry.path())
                     : new SideNavItem(entry.title(), entry.path(), new Icon(entry.icon()));
             if (entry.path().startsWith(ADMIN_PREFIX + "/") || entry.path().startsWith("/" + ADMIN_PREFIX + "/")) {
+                if (admin.getItems().isEmpty()) {
+                    nav.addItem(admin); // where its first screen falls in the menu order
+                }
                 admin.addItem(item);
             } else {
                 nav.addItem(item);
             }
-        }
-        if (!admin.getItems().isEmpty()) {
-            nav.addItem(admin);
         }
         return nav;
     }
@@ -89,7 +89,6 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
         var root = menu.addItem(who);
         root.getSubMenu().addItem("Account & API tokens", e -> e.getSource().getUI()
                 .ifPresent(ui -> ui.navigate("account")));
-        root.getSubMenu().addItem("About", e -> e.getSource().getUI().ifPresent(ui -> ui.navigate("about")));
         root.getSubMenu().addItem("Sign out", e -> authentication.logout()).setId("sign-out");
         return menu;
     }

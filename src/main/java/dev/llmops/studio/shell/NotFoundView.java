@@ -6,6 +6,7 @@ import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.ErrorParameter;
 import com.vaadin.flow.router.HasErrorParameter;
+import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.ParentLayout;
 import com.vaadin.flow.router.NotFoundException;
 import com.vaadin.flow.router.RouterLink;
@@ -16,6 +17,7 @@ import jakarta.servlet.http.HttpServletResponse;
  * page does not reveal which admin screens exist.
  */
 @ParentLayout(MainLayout.class)
+@PageTitle("Page not found")
 public class NotFoundView extends Div implements HasErrorParameter<NotFoundException> {
 
     public NotFoundView() {

@@ -7,6 +7,7 @@ import com.microsoft.playwright.Locator;
 import dev.llmops.studio.support.BrowserSupport;
 import dev.llmops.studio.support.BrowserSupport.UserSession;
 import dev.llmops.studio.support.H2Test;
+import dev.llmops.studio.support.Http;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -93,6 +94,26 @@ class FirstStartJourneyTest {
                 reviewer.open("/admin/audit");
                 assertThat(reviewer.page.locator("#not-found")).isVisible();
                 assertThat(reviewer.page.locator("#audit-grid")).hasCount(0);
+
+                // a personal API token: created in the UI, shown once, works over HTTP until revoked
+                nav.getByText("Account").click();
+                reviewer.page.locator("#token-name input").fill("my-notebook");
+                reviewer.page.locator("#create-token").click();
+                Locator secretField = reviewer.page.locator("#token-secret input");
+                assertThat(secretField).hasValue(Pattern.compile("lls_.{40,}"));
+                String secret = secretField.inputValue();
+                reviewer.screenshot("08-token-shown-once");
+                reviewer.page.locator("vaadin-button").filter(new Locator.FilterOptions().setHasText("Done")).click();
+                assertThat(reviewer.page.locator("#tokens-grid")).containsText("my-notebook");
+                assertThat(reviewer.page.locator("#tokens-grid")).not().containsText(secret);
+                Http http = new Http(port);
+                assertThat(http.get("/api/v1/me", secret).json().get("username").asText()).isEqualTo("reviewer1");
+                reviewer.page.locator("[id^=revoke-]").click();
+                reviewer.page.locator("vaadin-confirm-dialog-overlay vaadin-button, vaadin-confirm-dialog vaadin-button")
+                        .filter(new Locator.FilterOptions().setHasText("Revoke")).click();
+                assertThat(reviewer.page.locator("#tokens-grid")).containsText("Revoked");
+                assertThat(http.get("/api/v1/me", secret).status()).isEqualTo(401);
+                reviewer.screenshot("09-token-revoked");
                 assertThat(reviewer.consoleErrors).isEmpty();
             }
 
@@ -106,15 +127,17 @@ class FirstStartJourneyTest {
                 assertThat(grid).containsText("auth.login_failed");
                 // the grid recycles hidden rows, so filtering is checked on the live count
                 Locator total = admin.page.locator(".audit-total");
-                assertThat(total).hasText("6 events");
+                assertThat(grid).containsText("token.created");
+                assertThat(grid).containsText("token.revoked");
+                assertThat(total).hasText("8 events");
                 admin.page.locator("#audit-actor input").fill("reviewer1");
                 admin.page.locator("#audit-actor input").press("Enter");
-                assertThat(total).hasText("1 event");
-                admin.screenshot("08-audit-log-filtered");
+                assertThat(total).hasText("3 events");
+                admin.screenshot("10-audit-log-filtered");
                 admin.page.locator("#audit-actor input").fill("");
                 admin.page.locator("#audit-actor input").press("Enter");
-                assertThat(total).hasText("6 events");
-                admin.screenshot("09-audit-log");
+                assertThat(total).hasText("8 events");
+                admin.screenshot("11-audit-log");
                 assertThat(admin.consoleErrors).isEmpty();
             }
         }

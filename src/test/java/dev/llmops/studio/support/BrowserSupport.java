@@ -108,7 +108,8 @@ public final class BrowserSupport implements AutoCloseable {
                 throw new java.io.UncheckedIOException(e);
             }
             Path file = SCREENSHOTS.resolve(name + ".png");
-            page.screenshot(new Page.ScreenshotOptions().setPath(file).setFullPage(true));
+            page.screenshot(new Page.ScreenshotOptions().setPath(file).setFullPage(true)
+                    .setAnimations(com.microsoft.playwright.options.ScreenshotAnimations.DISABLED));
             return file;
         }
 

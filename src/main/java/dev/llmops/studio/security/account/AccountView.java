@@ -18,6 +18,7 @@ import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.PasswordField;
 import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import dev.llmops.studio.platform.InvalidRequestException;
@@ -34,10 +35,11 @@ import java.time.format.DateTimeFormatter;
 /** One's own account: change password, create and revoke personal API tokens. */
 @Route("account")
 @PageTitle("Account")
+@Menu(order = 990, icon = "vaadin:user", title = "Account")
 @RequiresPermission(Permission.APP_USE)
 public class AccountView extends VerticalLayout {
 
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'");
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 
     private final ApiTokenService tokens;
     private final UserAccountService users;
@@ -68,8 +70,8 @@ public class AccountView extends VerticalLayout {
         grid.setAllRowsVisible(true);
         grid.addColumn(ApiToken::name).setHeader("Name").setAutoWidth(true);
         grid.addColumn(t -> t.prefix() + "…").setHeader("Token").setAutoWidth(true);
-        grid.addColumn(t -> when(t.createdAt())).setHeader("Created").setAutoWidth(true);
-        grid.addColumn(t -> t.lastUsedAt() == null ? "never" : when(t.lastUsedAt())).setHeader("Last used")
+        grid.addColumn(t -> when(t.createdAt())).setHeader("Created (UTC)").setAutoWidth(true);
+        grid.addColumn(t -> t.lastUsedAt() == null ? "never" : when(t.lastUsedAt())).setHeader("Last used (UTC)")
                 .setAutoWidth(true);
         grid.addComponentColumn(this::statusOrRevoke).setHeader("Status").setAutoWidth(true);
         grid.setEmptyStateText("No tokens yet. Name one above and create it.");
@@ -119,7 +121,8 @@ public class AccountView extends VerticalLayout {
 
     private Component statusOrRevoke(ApiToken token) {
         if (!token.active()) {
-            Span revoked = new Span("Revoked " + when(token.revokedAt()));
+            Span revoked = new Span("Revoked");
+            revoked.getElement().setAttribute("title", "Revoked " + when(token.revokedAt()) + " UTC");
             revoked.getElement().getThemeList().add("badge contrast");
             return revoked;
         }
