@@ -47,6 +47,7 @@ public class UsersView extends VerticalLayout {
     private final UserAccountService users;
     private final Grid<UserAccount> grid = new Grid<>(UserAccount.class, false);
     private final TextField filter = new TextField();
+    private final Span count = new Span();
 
     UsersView(UserAccountService users) {
         this.users = users;
@@ -54,6 +55,7 @@ public class UsersView extends VerticalLayout {
         setSizeFull();
 
         filter.setPlaceholder("Filter by name or role");
+        filter.setWidth("20em");
         filter.setPrefixComponent(VaadinIcon.SEARCH.create());
         filter.setValueChangeMode(ValueChangeMode.LAZY);
         filter.setClearButtonVisible(true);
@@ -61,15 +63,18 @@ public class UsersView extends VerticalLayout {
         Button create = new Button("New user", VaadinIcon.PLUS.create(), e -> openCreateDialog());
         create.setId("new-user");
         create.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-        HorizontalLayout toolbar = new HorizontalLayout(filter, create);
+        count.setId("users-count");
+        count.addClassName("audit-total");
+        HorizontalLayout toolbar = new HorizontalLayout(filter, count, create);
         toolbar.setWidthFull();
-        toolbar.setJustifyContentMode(FlexComponent.JustifyContentMode.BETWEEN);
+        toolbar.setAlignItems(FlexComponent.Alignment.BASELINE);
+        toolbar.expand(count);
 
         grid.setId("users-grid");
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES);
         grid.addColumn(UserAccount::username).setHeader("User name").setSortable(true).setAutoWidth(true);
         grid.addColumn(UserAccount::displayName).setHeader("Name").setSortable(true).setAutoWidth(true);
-        grid.addComponentColumn(UsersView::roleBadges).setHeader("Roles").setAutoWidth(true);
+        grid.addComponentColumn(UsersView::roleBadges).setHeader("Roles").setWidth("16em").setFlexGrow(1);
         grid.addComponentColumn(UsersView::statusBadge).setHeader("Status").setAutoWidth(true);
         grid.addColumn(u -> CREATED.format(u.createdAt())).setHeader("Created").setAutoWidth(true);
         grid.addComponentColumn(this::actions).setHeader("Actions").setAutoWidth(true).setFlexGrow(0);
@@ -82,9 +87,12 @@ public class UsersView extends VerticalLayout {
     private void refresh() {
         String text = filter.getValue().trim().toLowerCase(Locale.ROOT);
         List<UserAccount> all = users.list();
-        grid.setItems(text.isEmpty() ? all : all.stream().filter(u -> u.username().contains(text)
+        List<UserAccount> shown = text.isEmpty() ? all : all.stream().filter(u -> u.username().contains(text)
                 || u.displayName().toLowerCase(Locale.ROOT).contains(text)
-                || u.roles().stream().anyMatch(r -> r.name().toLowerCase(Locale.ROOT).contains(text))).toList());
+                || u.roles().stream().anyMatch(r -> r.name().toLowerCase(Locale.ROOT).contains(text))).toList();
+        grid.setItems(shown);
+        count.setText(shown.size() == all.size() ? all.size() + (all.size() == 1 ? " user" : " users")
+                : shown.size() + " of " + all.size() + " users");
     }
 
     private Component actions(UserAccount user) {
@@ -221,6 +229,7 @@ public class UsersView extends VerticalLayout {
     private static Component roleBadges(UserAccount user) {
         HorizontalLayout badges = new HorizontalLayout();
         badges.setSpacing(false);
+        badges.setWrap(true);
         badges.getStyle().set("gap", "var(--lumo-space-xs)");
         user.roles().stream().sorted().forEach(role -> {
             Span badge = new Span(role.name());
