@@ -249,6 +249,16 @@ abstract class SecurityContractTests {
         assertThat(http.get("/api/v1/me", null).header("X-Frame-Options")).isEqualTo("DENY");
     }
 
+    @Test
+    void openApiDescribesTheApiWithBearerTokens() {
+        Http.Response docs = http.get("/v3/api-docs", null);
+        assertThat(docs.status()).isEqualTo(200);
+        assertThat(docs.json().get("paths").has("/api/v1/me")).isTrue();
+        assertThat(docs.json().get("paths").has("/api/v1/users")).isTrue();
+        assertThat(docs.json().at("/components/securitySchemes/bearer/scheme").asText()).isEqualTo("bearer");
+        assertThat(http.get("/swagger-ui/index.html", null).status()).isEqualTo(200);
+    }
+
     private Http.Response login(String username, String password) {
         return http.postForm("/login", Map.of("username", username, "password", password));
     }
