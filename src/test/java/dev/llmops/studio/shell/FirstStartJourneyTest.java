@@ -129,14 +129,15 @@ class FirstStartJourneyTest {
                 Locator total = admin.page.locator(".audit-total");
                 assertThat(grid).containsText("token.created");
                 assertThat(grid).containsText("token.revoked");
-                assertThat(total).hasText("8 events");
+                assertThat(grid).containsText("auth.logout");
+                assertThat(total).hasText("9 events");
                 admin.page.locator("#audit-actor input").fill("reviewer1");
                 admin.page.locator("#audit-actor input").press("Enter");
                 assertThat(total).hasText("3 events");
                 admin.screenshot("10-audit-log-filtered");
                 admin.page.locator("#audit-actor input").fill("");
                 admin.page.locator("#audit-actor input").press("Enter");
-                assertThat(total).hasText("8 events");
+                assertThat(total).hasText("9 events");
                 admin.screenshot("11-audit-log");
                 assertThat(admin.consoleErrors).isEmpty();
             }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -30,9 +31,11 @@ public class UserAccountService {
     private final CurrentUser currentUser;
     private final AuditLog audit;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
 
     UserAccountService(UserAccountRepository users, PasswordEncoder passwordEncoder, CurrentUser currentUser,
-            AuditLog audit, Clock clock) {
+            AuditLog audit, Clock clock, ApplicationEventPublisher events) {
+        this.events = events;
         this.users = users;
         this.passwordEncoder = passwordEncoder;
         this.currentUser = currentUser;
@@ -81,6 +84,7 @@ public class UserAccountService {
         }
         users.replaceRoles(user.id(), roles);
         audit.record("user.roles_changed", user.username(), names(user.roles()) + " -> " + names(roles));
+        events.publishEvent(new UserAccessChanged(user.username()));
         return users.find(user.username()).orElseThrow();
     }
 
@@ -96,6 +100,7 @@ public class UserAccountService {
         }
         users.setEnabled(user.id(), enabled);
         audit.record(enabled ? "user.enabled" : "user.disabled", user.username(), null);
+        events.publishEvent(new UserAccessChanged(user.username()));
         return users.find(user.username()).orElseThrow();
     }
 

@@ -6,6 +6,7 @@ import com.vaadin.flow.spring.security.NavigationAccessControlConfigurer;
 import com.vaadin.flow.spring.security.VaadinAwareSecurityContextHolderStrategyConfiguration;
 import com.vaadin.flow.spring.security.VaadinSecurityConfigurer;
 import dev.llmops.studio.platform.ProblemResponses;
+import dev.llmops.studio.security.AuditLog;
 import dev.llmops.studio.security.Permission;
 import dev.llmops.studio.security.account.ApiTokenAuthenticationFilter;
 import dev.llmops.studio.security.account.ApiTokenService;
@@ -25,6 +26,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
+import org.springframework.security.web.session.HttpSessionEventPublisher;
 
 /**
  * Two filter chains: the stateless API (bearer tokens, problem JSON, no CSRF since no cookie authenticates it)
@@ -82,13 +84,27 @@ class SecurityConfiguration {
 
     @Bean
     @Order(2)
-    SecurityFilterChain uiSecurity(HttpSecurity http) throws Exception {
+    SecurityFilterChain uiSecurity(HttpSecurity http, SignedInSessions sessions, AuditLog audit) throws Exception {
+        http.sessionManagement(session -> session.maximumSessions(-1)
+                .sessionRegistry(sessions.registry())
+                .expiredSessionStrategy(sessions));
         http.authorizeHttpRequests(auth -> auth
                 .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
                 .permitAll());
         securityHeaders(http);
-        http.with(VaadinSecurityConfigurer.vaadin(), vaadin -> vaadin.loginView(LoginView.class));
+        http.with(VaadinSecurityConfigurer.vaadin(), vaadin -> vaadin.loginView(LoginView.class)
+                .addLogoutHandler((request, response, authentication) -> {
+                    if (authentication != null) {
+                        audit.recordAs(authentication.getName(), "auth.logout", authentication.getName(), null);
+                    }
+                }));
         return http.build();
+    }
+
+    /** Keeps the session registry current when sessions time out or users sign out. */
+    @Bean
+    HttpSessionEventPublisher httpSessionEventPublisher() {
+        return new HttpSessionEventPublisher();
     }
 
     /** Routes are authorised by the permission matrix alone (see {@link PermissionViewAccessChecker}). */
