@@ -34,7 +34,9 @@ class ArchitectureTest {
             "UserRole", "security",
             "LoginThrottle", "security",
             "ApiToken", "security",
-            "AuditEvent", "security");
+            "AuditEvent", "security",
+            "Pipeline", "pipeline",
+            "PipelineVersion", "pipeline");
 
     @Test
     void modulesHaveNoCyclesAndUseOnlyEachOthersApi() {

@@ -28,12 +28,19 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ConflictException.class)
     ProblemDetail conflict(ConflictException e) {
-        return problem(HttpStatus.CONFLICT, "Conflict", e.getMessage(), e.field());
+        return withDetails(problem(HttpStatus.CONFLICT, "Conflict", e.getMessage(), e.field()), e);
     }
 
     @ExceptionHandler(InvalidRequestException.class)
     ProblemDetail invalid(InvalidRequestException e) {
-        return problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(), e.field());
+        return withDetails(problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(), e.field()), e);
+    }
+
+    private static ProblemDetail withDetails(ProblemDetail problem, InvalidRequestException e) {
+        if (!e.details().isEmpty()) {
+            problem.setProperty("errors", e.details());
+        }
+        return problem;
     }
 
     @ExceptionHandler(NotFoundException.class)

@@ -13,6 +13,11 @@ public class InvalidRequestException extends RuntimeException {
         this.field = field;
     }
 
+    /** Every individual problem when there are several (e.g. each reason a file was rejected); may be empty. */
+    public java.util.List<String> details() {
+        return java.util.List.of();
+    }
+
     /** The input field the message is about, or {@code null} when it concerns the request as a whole. */
     public String field() {
         return field;

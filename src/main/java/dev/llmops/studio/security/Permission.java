@@ -1,6 +1,7 @@
 package dev.llmops.studio.security;
 
 import static dev.llmops.studio.security.Role.ADMIN;
+import static dev.llmops.studio.security.Role.DOMAIN_EXPERT;
 import static dev.llmops.studio.security.Role.ML_ENGINEER;
 
 import java.util.Collection;
@@ -17,7 +18,9 @@ public enum Permission {
     APP_USE("Use the application", EnumSet.allOf(Role.class)),
     USERS_MANAGE("Create, disable and assign roles to users; reset passwords", EnumSet.of(ADMIN)),
     AUDIT_READ("Read the audit log", EnumSet.of(ADMIN)),
-    METRICS_READ("Scrape Prometheus metrics", EnumSet.of(ADMIN, ML_ENGINEER));
+    METRICS_READ("Scrape Prometheus metrics", EnumSet.of(ADMIN, ML_ENGINEER)),
+    PIPELINES_VIEW("See pipelines, their versions and validation", EnumSet.allOf(Role.class)),
+    PIPELINES_EDIT("Create, edit, import, restore and delete pipelines", EnumSet.of(ML_ENGINEER, DOMAIN_EXPERT));
 
     private final String description;
     private final Set<Role> roles;

@@ -8,11 +8,18 @@ import com.vaadin.flow.server.auth.AnonymousAllowed;
 import com.vaadin.flow.server.startup.ApplicationRouteRegistry;
 import dev.llmops.studio.support.BrowserSupport;
 import dev.llmops.studio.support.BrowserSupport.UserSession;
+import dev.llmops.studio.pipeline.PipelineGraph;
+import dev.llmops.studio.pipeline.PipelineService;
 import dev.llmops.studio.support.H2Test;
+import dev.llmops.studio.support.SignedIn;
 import dev.llmops.studio.support.Users;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -32,6 +39,11 @@ class RouteAccessMatrixTest {
     WebApplicationContext web;
     @Autowired
     Users users;
+    @Autowired
+    PipelineService pipelines;
+
+    /** A real value for every route parameter, so parameterised screens are opened on something that exists. */
+    private final Map<String, String> parameters = new HashMap<>();
 
     @Test
     void everyRouteAnswersEveryRoleAsTheMatrixSays() {
@@ -39,7 +51,7 @@ class RouteAccessMatrixTest {
                 .getInstance(new VaadinServletContext(web.getServletContext())).getRegisteredRoutes());
         routes.sort(Comparator.comparing(RouteData::getTemplate));
         assertThat(routes).extracting(RouteData::getTemplate).contains("", "login", "about", "account",
-                "admin/users", "admin/audit");
+                "admin/users", "admin/audit", "pipelines", "pipelines/:pipelineId");
         for (RouteData route : routes) {
             Class<?> view = route.getNavigationTarget();
             assertThat(view.isAnnotationPresent(AnonymousAllowed.class)
@@ -48,6 +60,11 @@ class RouteAccessMatrixTest {
                             route.getTemplate(), view.getSimpleName())
                     .isTrue();
         }
+
+        String engineer = users.create("matrix-owner", Role.ML_ENGINEER);
+        long pipelineId = SignedIn.as(engineer, List.of(Role.ML_ENGINEER),
+                () -> pipelines.create(Users.uniqueName("matrix"), null, PipelineGraph.empty(), null).id());
+        parameters.put("pipelineId", String.valueOf(pipelineId));
 
         List<String> mismatches = new ArrayList<>();
         int checked = 0;
@@ -94,8 +111,17 @@ class RouteAccessMatrixTest {
         return view.getAnnotation(RequiresPermission.class).value().roles().contains(role);
     }
 
-    /** Fills route parameters with a placeholder so parameterised routes are exercised too. */
-    private static String path(RouteData route) {
-        return route.getTemplate().replaceAll(":[^/]+\\?", "").replaceAll(":[^/]+", "1").replaceAll("/+$", "");
+    /** Fills route parameters with real values; a parameter without one fails the test until it gets one. */
+    private String path(RouteData route) {
+        Matcher parameter = Pattern.compile(":([A-Za-z0-9_]+)(\\([^)]*\\))?\\??").matcher(route.getTemplate());
+        StringBuilder path = new StringBuilder();
+        while (parameter.find()) {
+            String value = parameters.get(parameter.group(1));
+            assertThat(value).as("a sample value for route parameter '%s' of '%s'", parameter.group(1),
+                    route.getTemplate()).isNotNull();
+            parameter.appendReplacement(path, value);
+        }
+        parameter.appendTail(path);
+        return path.toString();
     }
 }

@@ -11,8 +11,6 @@ import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
-import com.vaadin.flow.component.notification.Notification;
-import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
@@ -22,6 +20,7 @@ import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import dev.llmops.studio.platform.InvalidRequestException;
+import dev.llmops.studio.platform.Notifications;
 import dev.llmops.studio.platform.NotFoundException;
 import dev.llmops.studio.security.CurrentUser;
 import dev.llmops.studio.security.Permission;
@@ -107,7 +106,7 @@ public class AccountView extends VerticalLayout {
         Button copy = new Button("Copy", VaadinIcon.COPY.create(), e -> {
             secret.getElement().executeJs("navigator.clipboard && navigator.clipboard.writeText($0)",
                     created.secret());
-            Notification.show("Copied to the clipboard", 2000, Notification.Position.BOTTOM_START);
+            Notifications.success("Copied to the clipboard");
         });
         HorizontalLayout row = new HorizontalLayout(secret, copy);
         row.setAlignItems(FlexComponent.Alignment.BASELINE);
@@ -133,7 +132,7 @@ public class AccountView extends VerticalLayout {
                         try {
                             tokens.revoke(token.id());
                         } catch (NotFoundException ex) {
-                            Notification.show(ex.getMessage());
+                            Notifications.error(ex.getMessage());
                         }
                         refreshTokens();
                     });
@@ -168,8 +167,7 @@ public class AccountView extends VerticalLayout {
                 current.clear();
                 next.clear();
                 repeat.clear();
-                Notification.show("Password changed", 3000, Notification.Position.BOTTOM_START)
-                        .addThemeVariants(NotificationVariant.LUMO_SUCCESS);
+                Notifications.success("Password changed");
             } catch (InvalidRequestException ex) {
                 PasswordField field = "currentPassword".equals(ex.field()) ? current : next;
                 field.setErrorMessage(ex.getMessage());

@@ -12,8 +12,6 @@ import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
-import com.vaadin.flow.component.notification.Notification;
-import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
@@ -24,6 +22,7 @@ import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import dev.llmops.studio.platform.InvalidRequestException;
+import dev.llmops.studio.platform.Notifications;
 import dev.llmops.studio.platform.NotFoundException;
 import dev.llmops.studio.security.Permission;
 import dev.llmops.studio.security.RequiresPermission;
@@ -101,10 +100,10 @@ public class UsersView extends VerticalLayout {
         Button toggle = new Button(user.enabled() ? "Disable" : "Enable", e -> {
             try {
                 users.setEnabled(user.username(), !user.enabled());
-                notify((user.enabled() ? "Disabled " : "Enabled ") + user.username(), false);
+                Notifications.success((user.enabled() ? "Disabled " : "Enabled ") + user.username());
                 refresh();
             } catch (InvalidRequestException | NotFoundException ex) {
-                notify(ex.getMessage(), true);
+                Notifications.error(ex.getMessage());
             }
         });
         for (Button b : List.of(roles, password, toggle)) {
@@ -147,7 +146,7 @@ public class UsersView extends VerticalLayout {
                 UserAccount created = users.create(new UserAccountService.NewUser(username.getValue(),
                         displayName.getValue(), password.getValue(), roles.getValue()));
                 dialog.close();
-                notify("Created user " + created.username(), false);
+                Notifications.success("Created user " + created.username());
                 refresh();
             } catch (InvalidRequestException ex) {
                 showError(fields, ex);
@@ -172,7 +171,7 @@ public class UsersView extends VerticalLayout {
             try {
                 users.setRoles(user.username(), roles.getValue());
                 dialog.close();
-                notify("Roles of " + user.username() + " saved", false);
+                Notifications.success("Roles of " + user.username() + " saved");
                 refresh();
             } catch (InvalidRequestException ex) {
                 roles.setErrorMessage(ex.getMessage());
@@ -204,7 +203,7 @@ public class UsersView extends VerticalLayout {
             try {
                 users.resetPassword(user.username(), password.getValue());
                 dialog.close();
-                notify("Password of " + user.username() + " reset", false);
+                Notifications.success("Password of " + user.username() + " reset");
             } catch (InvalidRequestException ex) {
                 password.setErrorMessage(ex.getMessage());
                 password.setInvalid(true);
@@ -252,16 +251,11 @@ public class UsersView extends VerticalLayout {
     private static void showError(Map<String, HasValidation> fields, InvalidRequestException ex) {
         HasValidation field = ex.field() == null ? null : fields.get(ex.field());
         if (field == null) {
-            notify(ex.getMessage(), true);
+            Notifications.error(ex.getMessage());
             return;
         }
         field.setErrorMessage(ex.getMessage());
         field.setInvalid(true);
     }
 
-    private static void notify(String message, boolean error) {
-        Notification notification = Notification.show(message, error ? 6000 : 3000,
-                Notification.Position.BOTTOM_START);
-        notification.addThemeVariants(error ? NotificationVariant.LUMO_ERROR : NotificationVariant.LUMO_SUCCESS);
-    }
 }

@@ -1,0 +1,121 @@
+package dev.llmops.studio.designer;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.vaadin.flow.component.HasSize;
+import com.vaadin.flow.component.Tag;
+import com.vaadin.flow.component.dependency.JsModule;
+import com.vaadin.flow.component.dependency.NpmPackage;
+import com.vaadin.flow.component.react.ReactAdapterComponent;
+import com.vaadin.flow.function.SerializableConsumer;
+import com.vaadin.flow.shared.Registration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The pipeline canvas: a React Flow editor ({@code flow-canvas.tsx}) behind a small Java API.
+ *
+ * <p>The server owns the graph; the browser edits a local copy and sends the whole graph back
+ * as JSON. All values cross as JSON strings so that the graph's unknown fields survive untouched.
+ */
+@Tag("flow-canvas")
+@JsModule("./flow-canvas.tsx")
+@NpmPackage(value = "@xyflow/react", version = "12.12.1")
+public class FlowCanvas extends ReactAdapterComponent implements HasSize {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {};
+
+    /** Last graph JSON from either side; comparing against it stops echoes in both directions. */
+    private String graph;
+
+    private String selection = "[]";
+    private long focusSeq;
+    private final List<SerializableConsumer<String>> graphListeners = new ArrayList<>();
+    private final List<SerializableConsumer<List<String>>> selectionListeners = new ArrayList<>();
+
+    public FlowCanvas() {
+        // Initial values first: the property listeners below also see server-side changes.
+        setState("catalog", "[]");
+        setState("readOnly", false);
+        setState("issues", "[]");
+        setState("selection", selection);
+        setSizeFull();
+
+        addStateChangeListener("graph", String.class, json -> {
+            // Property listeners also fire for our own setState; only browser edits are news.
+            if (json == null || json.equals(graph)) {
+                return;
+            }
+            graph = json;
+            List.copyOf(graphListeners).forEach(l -> l.accept(json));
+        });
+        addStateChangeListener("selection", String.class, json -> {
+            if (json == null || json.equals(selection)) {
+                return;
+            }
+            selection = json;
+            List<String> ids = parseIds(json);
+            List.copyOf(selectionListeners).forEach(l -> l.accept(ids));
+        });
+    }
+
+    /** The step types for the palette and the node ports (a JSON array, palette order). */
+    public void setCatalog(String catalogJson) {
+        setState("catalog", catalogJson == null ? "[]" : catalogJson);
+    }
+
+    /** Replaces the graph shown; the canvas records it as an undo step when it differs. */
+    public void setGraph(String graphJson) {
+        if (Objects.equals(graphJson, graph)) {
+            return; // also the browser's own change coming back: don't push it to the browser again
+        }
+        graph = graphJson;
+        setState("graph", graphJson);
+    }
+
+    /** The latest graph JSON, whether it was set here or edited in the browser. */
+    public String getGraph() {
+        return graph;
+    }
+
+    /** Called with the whole graph JSON after each change made in the browser (not for {@link #setGraph}). */
+    public Registration addGraphChangeListener(SerializableConsumer<String> listener) {
+        graphListeners.add(Objects.requireNonNull(listener));
+        return () -> graphListeners.remove(listener);
+    }
+
+    public void setReadOnly(boolean readOnly) {
+        setState("readOnly", readOnly);
+    }
+
+    /** Validation issues as a JSON array of {@code {"nodeId","field","message"}}; nodeId may be null. */
+    public void setIssues(String issuesJson) {
+        setState("issues", issuesJson == null ? "[]" : issuesJson);
+    }
+
+    /** Called with the ids of the selected nodes whenever the selection changes in the browser. */
+    public Registration addSelectionListener(SerializableConsumer<List<String>> listener) {
+        selectionListeners.add(Objects.requireNonNull(listener));
+        return () -> selectionListeners.remove(listener);
+    }
+
+    /** Selects only this node and centres the view on it; the selection listeners then hear of it. */
+    public void focusNode(String nodeId) {
+        // The sequence number makes a repeated focus on the same node a new value for the browser.
+        // The state is not called "focus": as an element property that would hide HTMLElement.focus().
+        setState("focusRequest", Map.of("nodeId", Objects.requireNonNull(nodeId), "seq", ++focusSeq));
+    }
+
+    private static List<String> parseIds(String json) {
+        try {
+            List<String> ids = JSON.readValue(json, STRING_LIST);
+            return ids == null ? List.of() : ids.stream().filter(Objects::nonNull).toList();
+        } catch (JsonProcessingException e) {
+            return List.of();
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package dev.llmops.studio.pipeline;
+
+import static dev.llmops.studio.pipeline.PortType.DATASET;
+import static dev.llmops.studio.pipeline.PortType.ENDPOINT;
+import static dev.llmops.studio.pipeline.PortType.EVAL_REPORT;
+import static dev.llmops.studio.pipeline.PortType.FEEDBACK;
+import static dev.llmops.studio.pipeline.PortType.MODEL;
+
+import java.util.List;
+
+/**
+ * The node types the studio ships, in palette order. Only parameters without a sensible default are
+ * required; the others fall back to their default when left empty. Ids, port ids and parameter names are stored in saved
+ * pipelines and read by the run engine, so they never change; labels, help and defaults may.
+ */
+final class CatalogEntries {
+
+    private static final double SEED_MAX = Integer.MAX_VALUE;
+
+    private CatalogEntries() {
+    }
+
+    static List<NodeType> all() {
+        return List.of(datasetUpload(), fineTune(), quantize(), deploy(), promptTest(), humanReview(), evaluate(),
+                gate());
+    }
+
+    private static NodeType datasetUpload() {
+        return new NodeType("dataset-upload", "Dataset upload", "Data", "vaadin:upload",
+                "Reads an uploaded dataset, handles personal data and splits off a validation set.",
+                List.of(),
+                List.of(output("dataset", "Dataset", DATASET)),
+                List.of(
+                        string("dataset", "Dataset name", null, true,
+                                "Name of the uploaded dataset to read."),
+                        choice("format", "Format", "csv", List.of("csv", "jsonl", "text"),
+                                "csv: one example per row; jsonl: one JSON object per line; text: one example per line."),
+                        choice("piiPolicy", "Personal data", "redact", List.of("redact", "drop", "keep"),
+                                "What to do with rows containing personal data such as e-mail addresses or phone"
+                                        + " numbers: redact masks it, drop removes the row, keep leaves it as is."),
+                        decimal("validationSplit", "Validation split", 0.1, 0.0, 0.5,
+                                "Share of the rows held back for validation (0.1 = 10 %)."),
+                        seed()),
+                new Resources(1, 0, 512));
+    }
+
+    private static NodeType fineTune() {
+        return new NodeType("fine-tune", "Fine-tune", "Training", "vaadin:academy-cap",
+                "Trains a model on a dataset, starting from a preset or from a base model.",
+                List.of(input("dataset", "Dataset", DATASET, true), input("baseModel", "Base model", MODEL, false)),
+                List.of(output("model", "Model", MODEL)),
+                List.of(
+                        choice("preset", "Model size", "tiny", List.of("tiny", "small"),
+                                "Size of the model to start from when no base model is connected."),
+                        choice("method", "Method", "lora", List.of("full", "lora"),
+                                "lora trains small adapter matrices (fast, little memory); full trains every weight."),
+                        integer("epochs", "Epochs", 3, 1, 100, "Passes over the training set."),
+                        decimal("learningRate", "Learning rate", 0.0003, 1e-6, 1.0,
+                                "Step size of the optimiser; lower is slower but more stable."),
+                        integer("batchSize", "Batch size", 16, 1, 512, "Examples per training step."),
+                        integer("loraRank", "LoRA rank", 8, 1, 256,
+                                "Rank of the adapter matrices; only used with the lora method."),
+                        seed()),
+                new Resources(2, 0, 2048));
+    }
+
+    private static NodeType quantize() {
+        return new NodeType("quantize", "Quantize", "Optimisation", "vaadin:compress",
+                "Stores the model's weights with fewer bits, so it needs less memory and answers faster.",
+                List.of(input("model", "Model", MODEL, true)),
+                List.of(output("model", "Model", MODEL)),
+                List.of(
+                        choice("scheme", "Scheme", "int8", List.of("int8", "int4"),
+                                "int8 keeps quality almost unchanged; int4 halves memory again at some cost."),
+                        choice("groupSize", "Group size", "64", List.of("32", "64", "128"),
+                                "Weights sharing one scale factor; smaller groups are more accurate and larger.")),
+                new Resources(1, 0, 1024));
+    }
+
+    private static NodeType deploy() {
+        return new NodeType("deploy", "Deploy", "Serving", "vaadin:rocket",
+                "Serves the model behind an HTTP endpoint.",
+                List.of(input("model", "Model", MODEL, true)),
+                List.of(output("endpoint", "Endpoint", ENDPOINT)),
+                List.of(
+                        string("endpointName", "Endpoint name", null, true,
+                                "Name in the endpoint's URL; deploying again under the same name replaces it."),
+                        integer("replicas", "Replicas", 1, 1, 16, "Copies of the model serving requests."),
+                        integer("maxBatchSize", "Max batch size", 8, 1, 64,
+                                "Requests answered together; larger batches raise throughput and latency."),
+                        integer("canaryPercent", "Canary traffic (%)", 0, 0, 100,
+                                "Share of traffic sent to the new model while the previous one keeps the rest;"
+                                        + " 0 switches all traffic at once.")),
+                new Resources(1, 0, 1024));
+    }
+
+    private static NodeType promptTest() {
+        return new NodeType("prompt-test", "Prompt test", "Quality", "vaadin:comment-ellipsis-o",
+                "Sends test prompts to an endpoint and records the answers for review.",
+                List.of(input("endpoint", "Endpoint", ENDPOINT, true)),
+                List.of(output("report", "Report", EVAL_REPORT)),
+                List.of(
+                        new ParamSpec("prompts", "Prompts", ParamType.TEXT,
+                                "What is the capital of France?\nSummarise in one sentence: why do models need"
+                                        + " evaluation?",
+                                null, null, true, List.of(), "One prompt per line."),
+                        integer("maxTokens", "Max tokens", 128, 1, 4096, "Longest answer, in tokens."),
+                        decimal("temperature", "Temperature", 0.7, 0.0, 2.0,
+                                "0 always picks the likeliest word; higher values give more varied answers.")),
+                new Resources(1, 0, 512));
+    }
+
+    private static NodeType humanReview() {
+        return new NodeType("human-review", "Human review", "Quality", "vaadin:user-check",
+                "Puts answers in a review queue; reviewers rate and correct them.",
+                List.of(input("report", "Report", EVAL_REPORT, true)),
+                List.of(output("feedback", "Feedback", FEEDBACK),
+                        output("dataset", "Corrected answers", DATASET)),
+                List.of(
+                        string("queue", "Review queue", null, true,
+                                "Queue the items appear in; reviewers pick work by queue."),
+                        integer("reviewersPerItem", "Reviewers per item", 1, 1, 5,
+                                "Different reviewers who must see each answer."),
+                        new ParamSpec("instructions", "Instructions", ParamType.TEXT, null, null, null, false,
+                                List.of(), "Shown to reviewers above every item.")),
+                new Resources(1, 0, 256));
+    }
+
+    private static NodeType evaluate() {
+        return new NodeType("evaluate", "Evaluate", "Quality", "vaadin:chart",
+                "Scores a model on a labelled dataset.",
+                List.of(input("model", "Model", MODEL, true), input("dataset", "Dataset", DATASET, true)),
+                List.of(output("report", "Report", EVAL_REPORT)),
+                List.of(
+                        string("metrics", "Metrics", "accuracy,precision,recall,f1", false,
+                                "Comma-separated: accuracy, precision, recall, f1."),
+                        integer("maxExamples", "Max examples", 500, 1, 100_000,
+                                "Examples scored at most, taken in dataset order.")),
+                new Resources(1, 0, 1024));
+    }
+
+    private static NodeType gate() {
+        return new NodeType("gate", "Quality gate", "Quality", "vaadin:flag-checkered",
+                "Passes the model on only when the evaluation is good enough or a person approves it.",
+                List.of(input("report", "Report", EVAL_REPORT, true), input("model", "Model", MODEL, true)),
+                List.of(output("model", "Approved model", MODEL)),
+                List.of(
+                        choice("mode", "Mode", "metric", List.of("metric", "manual"),
+                                "metric: pass when the metric reaches the threshold; manual: wait for an approver."),
+                        choice("metric", "Metric", "f1", List.of("accuracy", "precision", "recall", "f1"),
+                                "Metric compared with the threshold in metric mode."),
+                        decimal("threshold", "Threshold", 0.8, 0.0, 1.0, "Lowest metric value that passes."),
+                        string("approvers", "Approvers", null, false,
+                                "Comma-separated user names who may approve in manual mode.")),
+                new Resources(1, 0, 256));
+    }
+
+    private static Port input(String id, String label, PortType type, boolean required) {
+        return new Port(id, label, type, required, false);
+    }
+
+    private static Port output(String id, String label, PortType type) {
+        return new Port(id, label, type, false, true);
+    }
+
+    private static ParamSpec string(String name, String label, String defaultValue, boolean required, String help) {
+        return new ParamSpec(name, label, ParamType.STRING, defaultValue, null, null, required, List.of(), help);
+    }
+
+    private static ParamSpec choice(String name, String label, String defaultValue, List<String> options,
+            String help) {
+        return new ParamSpec(name, label, ParamType.ENUM, defaultValue, null, null, false, options, help);
+    }
+
+    private static ParamSpec integer(String name, String label, int defaultValue, double min, double max,
+            String help) {
+        return new ParamSpec(name, label, ParamType.INT, defaultValue, min, max, false, List.of(), help);
+    }
+
+    private static ParamSpec decimal(String name, String label, double defaultValue, double min, double max,
+            String help) {
+        return new ParamSpec(name, label, ParamType.FLOAT, defaultValue, min, max, false, List.of(), help);
+    }
+
+    private static ParamSpec seed() {
+        return integer("seed", "Random seed", 42, 0, SEED_MAX,
+                "Same seed, same data and same settings give the same result.");
+    }
+}

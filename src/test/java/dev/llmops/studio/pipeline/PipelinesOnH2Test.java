@@ -1,0 +1,7 @@
+package dev.llmops.studio.pipeline;
+
+import dev.llmops.studio.support.H2Test;
+
+@H2Test
+class PipelinesOnH2Test extends PipelineServiceContractTests {
+}
