@@ -97,14 +97,15 @@ public class PipelinesView extends VerticalLayout {
         grid.setId("pipelines-grid");
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES);
         grid.addComponentColumn(p -> new RouterLink(p.name(), DesignerView.class, DesignerView.route(p.id())))
-                .setHeader("Name").setAutoWidth(true).setFlexGrow(1);
-        grid.addColumn(p -> p.description() == null ? "" : p.description()).setHeader("Description").setFlexGrow(2);
+                .setHeader("Name").setWidth("16em").setFlexGrow(2);
+        grid.addColumn(p -> p.description() == null ? "" : p.description()).setHeader("Description")
+                .setWidth("10em").setFlexGrow(1);
         grid.addColumn(PipelineSummary::owner).setHeader("Owner").setAutoWidth(true).setFlexGrow(0);
         grid.addColumn(p -> WHEN.format(p.updatedAt().atZoneSameInstant(ZoneOffset.UTC)))
                 .setHeader("Last modified (UTC)").setAutoWidth(true).setFlexGrow(0);
         grid.addColumn(p -> "v" + p.version()).setHeader("Version").setAutoWidth(true).setFlexGrow(0);
         grid.addComponentColumn(PipelinesView::state).setHeader("State").setAutoWidth(true).setFlexGrow(0);
-        grid.addComponentColumn(this::actions).setHeader("Actions").setAutoWidth(true).setFlexGrow(0);
+        grid.addComponentColumn(this::actions).setHeader("Actions").setWidth("17em").setFlexGrow(0);
         grid.setEmptyStateComponent(emptyState());
         grid.setSizeFull();
         add(toolbar, grid);

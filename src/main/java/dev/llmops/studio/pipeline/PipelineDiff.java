@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -34,8 +35,8 @@ public record PipelineDiff(List<String> added, List<String> removed, List<String
                 removed.add(node.label());
             }
         }
-        List<String> oldEdges = before.edges().stream().map(PipelineDiff::key).toList();
-        List<String> newEdges = after.edges().stream().map(PipelineDiff::key).toList();
+        Set<String> oldEdges = before.edges().stream().map(PipelineDiff::key).collect(Collectors.toSet());
+        Set<String> newEdges = after.edges().stream().map(PipelineDiff::key).collect(Collectors.toSet());
         int edgesAdded = (int) newEdges.stream().filter(e -> !oldEdges.contains(e)).count();
         int edgesRemoved = (int) oldEdges.stream().filter(e -> !newEdges.contains(e)).count();
         return new PipelineDiff(added, removed, changed, moved, edgesAdded, edgesRemoved,

@@ -3,7 +3,7 @@ package dev.llmops.studio.security.web;
 import static org.springframework.security.config.Customizer.withDefaults;
 
 import com.vaadin.flow.spring.security.NavigationAccessControlConfigurer;
-import com.vaadin.flow.spring.security.VaadinAwareSecurityContextHolderStrategyConfiguration;
+import com.vaadin.flow.spring.security.VaadinAwareSecurityContextHolderStrategy;
 import com.vaadin.flow.spring.security.VaadinSecurityConfigurer;
 import dev.llmops.studio.platform.ProblemResponses;
 import dev.llmops.studio.security.AuditLog;
@@ -13,7 +13,6 @@ import dev.llmops.studio.security.account.ApiTokenService;
 import dev.llmops.studio.security.login.LoginView;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -21,6 +20,7 @@ import org.springframework.security.config.annotation.web.configuration.EnableWe
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.annotation.web.configurers.HeadersConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
@@ -34,8 +34,23 @@ import org.springframework.security.web.session.HttpSessionEventPublisher;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
-@Import(VaadinAwareSecurityContextHolderStrategyConfiguration.class)
 class SecurityConfiguration {
+
+    /**
+     * One strategy instance for the whole JVM. Vaadin's own configuration creates a new instance per Spring
+     * context and makes it the global one; each instance has its own ThreadLocal, so with two contexts in a
+     * JVM (the test suite) code reading the global holder and filters holding the bean would see different
+     * contexts. Sharing one instance keeps Vaadin's behaviour (falling back to the session's context in
+     * background threads) and makes every reader agree.
+     */
+    private static final VaadinAwareSecurityContextHolderStrategy CONTEXT_HOLDER =
+            new VaadinAwareSecurityContextHolderStrategy();
+
+    @Bean
+    static VaadinAwareSecurityContextHolderStrategy securityContextHolderStrategy() {
+        SecurityContextHolder.setContextHolderStrategy(CONTEXT_HOLDER);
+        return CONTEXT_HOLDER;
+    }
 
     /**
      * Everything same-origin. Vaadin's bootstrap needs inline scripts and styles, and its client runs server
