@@ -119,6 +119,8 @@ class DesignerJourneyTest {
                 page.keyboard().press("Delete");
                 assertThat(page.locator(".react-flow__node")).hasCount(5);
                 assertThat(page.locator(".react-flow__edge")).hasCount(3);
+                assertThat(page.locator("#saved-badge")).hasText("Unsaved changes");
+                assertThat(page.locator("#status-badge")).containsText("issue");
                 page.keyboard().press("Control+z");
                 assertThat(page.locator(".react-flow__node")).hasCount(6);
                 assertThat(page.locator(".react-flow__edge")).hasCount(5);
@@ -126,6 +128,24 @@ class DesignerJourneyTest {
                 assertThat(page.locator(".react-flow__node")).hasCount(5);
                 page.locator("[data-action=undo]").click();
                 assertThat(page.locator(".react-flow__node")).hasCount(6);
+
+                // copy and paste a step, then undo the paste; the shortcut help lists the keys
+                node(page, "Deploy").click();
+                page.keyboard().press("Control+c");
+                page.keyboard().press("Control+v");
+                assertThat(page.locator(".react-flow__node")).hasCount(7);
+                assertThat(node(page, "Deploy 2")).hasCount(1);
+                assertThat(page.locator("#saved-badge")).hasText("Unsaved changes");
+                page.keyboard().press("Control+z");
+                assertThat(page.locator(".react-flow__node")).hasCount(6);
+                assertThat(page.locator(".react-flow__edge")).hasCount(5);
+                assertThat(page.locator("#status-badge")).hasText("Ready to run");
+                assertThat(page.locator("#saved-badge")).hasText("Unsaved changes");
+                page.locator("[data-action=help]").click();
+                assertThat(page.locator("[data-testid=shortcut-help]")).containsText("Undo");
+                assertThat(page.locator("[data-testid=shortcut-help]")).containsText("Paste");
+                session.screenshot("designer-04b-shortcuts");
+                page.keyboard().press("Escape");
 
                 // restore the blank first version from the history
                 page.locator("#open-history").click();
