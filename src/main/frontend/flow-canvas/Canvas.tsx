@@ -5,6 +5,9 @@
  * committed change (not every drag frame) sends the whole graph back, debounced. It remembers what it sent
  * so that the same JSON coming back is not taken for a server change. Undo/redo keeps whole-graph
  * snapshots, including graphs pushed by the server (so a parameter edit in the server's form can be undone).
+ *
+ * A run view can lay each step's run state over the graph (nodeStatesJson). That is display only: it changes
+ * what nodes and edges look like, never the graph, the history or what is sent.
  */
 import {
   Background,
@@ -22,7 +25,17 @@ import {
   type NodeChange,
   type OnConnectStartParams,
 } from '@xyflow/react';
-import { memo, useCallback, useEffect, useMemo, useReducer, useRef, useState, type DragEvent } from 'react';
+import {
+  memo,
+  useCallback,
+  useEffect,
+  useMemo,
+  useReducer,
+  useRef,
+  useState,
+  type DragEvent,
+  type MouseEvent as ReactMouseEvent,
+} from 'react';
 import { connectionProblem, sameKindProblem } from './connect';
 import {
   EMPTY_GRAPH,
@@ -41,12 +54,15 @@ import {
   toStepData,
   uniqueId,
   withIssues,
+  withRunEdges,
+  withRunStates,
   type Clip,
   type PortEdge,
   type StepNode,
 } from './graph';
 import { layeredLayout } from './layout';
 import { NODE_TYPE_MIME, Palette } from './Palette';
+import { parseNodeStates, statusColor } from './run';
 import { StepNodeComponent } from './StepNodeView';
 import { HelpPopover, Toolbar, type ToolbarAction } from './Toolbar';
 import type { FocusRequest, GraphDoc, GraphEdge, XY } from './types';
@@ -86,16 +102,21 @@ function overlaps(n: StepNode, p: XY): boolean {
 /** Copy/paste works across canvases on the page (and survives navigating between pipelines). */
 let clipboard: { clip: Clip; pastes: number } | null = null;
 
-const miniMapNodeColor = (n: StepNode) => (n.data.issues?.length ? '#e5484d' : '#c7ccd4');
+const miniMapNodeColor = (n: StepNode) =>
+  n.data.run ? statusColor(n.data.run) : n.data.issues?.length ? '#e5484d' : '#c7ccd4';
 
 export interface CanvasProps {
   graphJson: string | null | undefined;
   catalogJson: string | null | undefined;
   issuesJson: string | null | undefined;
+  /** A run's state per node id (see run.ts); empty or absent: no run shown. */
+  nodeStatesJson: string | null | undefined;
   readOnly: boolean;
   focus: FocusRequest | null | undefined;
   sendGraph: (json: string) => void;
   sendSelection: (json: string) => void;
+  /** Told of every click on a node (and Enter on a focused one), in read-only mode too. */
+  sendNodeClick: (click: { nodeId: string }) => void;
 }
 
 function isTyping(e: KeyboardEvent): boolean {
@@ -103,7 +124,23 @@ function isTyping(e: KeyboardEvent): boolean {
   return !!t && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName));
 }
 
-function CanvasView({ graphJson, catalogJson, issuesJson, readOnly, focus, sendGraph, sendSelection }: CanvasProps) {
+/** The id of the canvas node the key event comes from, if it comes from a node itself (not a field in one). */
+function focusedNodeId(e: KeyboardEvent): string | null {
+  const t = (e.composedPath()[0] ?? e.target) as Element | null;
+  return t instanceof Element && t.classList.contains('react-flow__node') ? t.getAttribute('data-id') : null;
+}
+
+function CanvasView({
+  graphJson,
+  catalogJson,
+  issuesJson,
+  nodeStatesJson,
+  readOnly,
+  focus,
+  sendGraph,
+  sendSelection,
+  sendNodeClick,
+}: CanvasProps) {
   const flow = useReactFlow<StepNode, PortEdge>();
   const rootRef = useRef<HTMLDivElement>(null);
   const flowAreaRef = useRef<HTMLDivElement>(null);
@@ -111,6 +148,7 @@ function CanvasView({ graphJson, catalogJson, issuesJson, readOnly, focus, sendG
   const catalogList = useMemo(() => parseCatalog(catalogJson), [catalogJson]);
   const catalog = useMemo(() => new Map(catalogList.map((t) => [t.id, t])), [catalogList]);
   const issues = useMemo(() => issuesByNode(parseIssues(issuesJson)), [issuesJson]);
+  const runStates = useMemo(() => parseNodeStates(nodeStatesJson), [nodeStatesJson]);
 
   // The React Flow state, mirrored in refs so that handlers always see the latest value synchronously.
   const [nodes, setNodes] = useState<StepNode[]>([]);
@@ -131,10 +169,12 @@ function CanvasView({ graphJson, catalogJson, issuesJson, readOnly, focus, sendG
   // Props the handlers need, without re-creating the handlers (which would re-render React Flow).
   const catalogRef = useRef(catalog);
   const issuesRef = useRef(issues);
+  const runStatesRef = useRef(runStates);
   const readOnlyRef = useRef(readOnly);
   const sendGraphRef = useRef(sendGraph);
   catalogRef.current = catalog;
   issuesRef.current = issues;
+  runStatesRef.current = runStates;
   readOnlyRef.current = readOnly;
   sendGraphRef.current = sendGraph;
 
@@ -210,8 +250,8 @@ function CanvasView({ graphJson, catalogJson, issuesJson, readOnly, focus, sendG
 
   const showDoc = useCallback(
     (doc: GraphDoc) => {
-      const n = toFlowNodes(doc, catalogRef.current, issuesRef.current, nodesRef.current);
-      setFlow(n, toFlowEdges(doc, n, edgesRef.current));
+      const n = toFlowNodes(doc, catalogRef.current, issuesRef.current, nodesRef.current, runStatesRef.current);
+      setFlow(n, toFlowEdges(doc, n, edgesRef.current, runStatesRef.current));
     },
     [setFlow],
   );
@@ -263,6 +303,15 @@ function CanvasView({ graphJson, catalogJson, issuesJson, readOnly, focus, sendG
       setFlow(next);
     }
   }, [issues, setFlow]);
+
+  // Run states restyle only the nodes and edges whose state changed, so that frequent updates stay cheap.
+  useEffect(() => {
+    const n = withRunStates(nodesRef.current, runStates);
+    const e = withRunEdges(edgesRef.current, runStates);
+    if (n !== nodesRef.current || e !== edgesRef.current) {
+      setFlow(n !== nodesRef.current ? n : undefined, e !== edgesRef.current ? e : undefined);
+    }
+  }, [runStates, setFlow]);
 
   // The first graph is fitted here rather than with React Flow's fitView prop: that one waits for the first
   // node, so on an empty pipeline it would zoom onto the first dropped step.
@@ -388,7 +437,7 @@ function CanvasView({ graphJson, catalogJson, issuesJson, readOnly, focus, sendG
       const portType = nodesRef.current
         .find((n) => n.id === c.source)
         ?.data.outputs.find((p) => p.id === c.sourceHandle)?.type;
-      setFlow(undefined, [...edgesRef.current, toFlowEdge(model, portType)]);
+      setFlow(undefined, [...edgesRef.current, toFlowEdge(model, portType, false, runStatesRef.current)]);
       commit();
     },
     [setFlow, commit, showRefusal],
@@ -426,6 +475,9 @@ function CanvasView({ graphJson, catalogJson, issuesJson, readOnly, focus, sendG
   );
 
   const onNodeDragStop = useCallback(() => commitSoon(), [commitSoon]);
+
+  // React Flow reports a click only when the pointer did not drag the node.
+  const onNodeClick = useCallback((_e: ReactMouseEvent, node: StepNode) => sendNodeClick({ nodeId: node.id }), [sendNodeClick]);
 
   // ----------------------------------------------------------------------------------------------
   // Editing actions
@@ -515,11 +567,14 @@ function CanvasView({ graphJson, catalogJson, issuesJson, readOnly, focus, sendG
     const offset = PASTE_OFFSET * clipboard.pastes;
     const pasted = pasteClip(clipboard.clip, { x: offset, y: offset }, nodesRef.current, edgesRef.current);
     const doc = { ...docRef.current, nodes: pasted.nodes, edges: pasted.edges };
-    const added = toFlowNodes(doc, catalogRef.current, issuesRef.current, []).map((n) => ({ ...n, selected: true }));
+    const added = toFlowNodes(doc, catalogRef.current, issuesRef.current, [], runStatesRef.current).map((n) => ({
+      ...n,
+      selected: true,
+    }));
     const allNodes = [...nodesRef.current.map((n) => (n.selected ? { ...n, selected: false } : n)), ...added];
     setFlow(allNodes, [
       ...edgesRef.current.map((e) => (e.selected ? { ...e, selected: false } : e)),
-      ...toFlowEdges(doc, added, []),
+      ...toFlowEdges(doc, added, [], runStatesRef.current),
     ]);
     commit();
     return true;
@@ -630,6 +685,11 @@ function CanvasView({ graphJson, catalogJson, issuesJson, readOnly, focus, sendG
     } else if (key === 'escape') {
       if (helpOpen) closeHelp();
       else clearSelection();
+    } else if (key === 'enter') {
+      // Enter on a focused node selects it (React Flow) and counts as a click on it.
+      const nodeId = focusedNodeId(e);
+      if (nodeId) sendNodeClick({ nodeId });
+      handled = false;
     } else {
       handled = false;
     }
@@ -669,6 +729,7 @@ function CanvasView({ graphJson, catalogJson, issuesJson, readOnly, focus, sendG
             onConnectEnd={onConnectEnd}
             isValidConnection={isValidConnection}
             onNodeDragStop={onNodeDragStop}
+            onNodeClick={onNodeClick}
             onSelectionDragStop={onNodeDragStop}
             onDragOver={onDragOver}
             onDrop={onDrop}

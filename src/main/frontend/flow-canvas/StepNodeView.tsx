@@ -1,11 +1,14 @@
 /*
  * One pipeline step on the canvas: a header (type and label, issue badge) and one row per port pair,
- * inputs as target handles on the left, outputs as source handles on the right.
+ * inputs as target handles on the left, outputs as source handles on the right. While a run is shown,
+ * also its state: a coloured strip on the left, a status chip under the header and, while it runs, a
+ * progress bar along the bottom.
  */
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import type { StepNode } from './graph';
 import { portColor } from './ports';
+import { progressPercent, statusText, type NodeRunState } from './run';
 import type { Issue, PortSpec } from './types';
 
 function issueText(issues: Issue[]): string {
@@ -27,12 +30,33 @@ function PortHandle({ port, kind, connectable }: { port: PortSpec; kind: 'target
   );
 }
 
+function RunStatus({ run }: { run: NodeRunState }) {
+  return (
+    <div className="fc-node-run">
+      <span className="fc-status-chip" data-testid="node-status" title={run.message ?? undefined}>
+        <i aria-hidden="true" />
+        {statusText(run)}
+      </span>
+    </div>
+  );
+}
+
+function ProgressBar({ run }: { run: NodeRunState }) {
+  const percent = progressPercent(run);
+  return (
+    <div className="fc-node-progress-track" role="progressbar" aria-label="Progress" aria-valuemin={0}
+         aria-valuemax={100} aria-valuenow={run.progress === null ? undefined : percent}>
+      <div className="fc-node-progress" data-testid="node-progress" style={{ width: `${percent}%` }} />
+    </div>
+  );
+}
+
 function StepNodeView({ data, selected, isConnectable }: NodeProps<StepNode>) {
-  const { model, inputs, outputs, issues } = data;
+  const { model, inputs, outputs, issues, run } = data;
   const rows = Math.max(inputs.length, outputs.length);
   const classes = ['fc-node', selected && 'selected', issues?.length && 'has-issues', !data.known && 'unknown'];
   return (
-    <div className={classes.filter(Boolean).join(' ')} data-step-type={model.type}>
+    <div className={classes.filter(Boolean).join(' ')} data-step-type={model.type} data-status={run?.status}>
       <div className="fc-node-header">
         {data.icon && <vaadin-icon icon={data.icon} aria-hidden="true"></vaadin-icon>}
         <div className="fc-node-titles">
@@ -50,6 +74,7 @@ function StepNodeView({ data, selected, isConnectable }: NodeProps<StepNode>) {
           </span>
         )}
       </div>
+      {run && <RunStatus run={run} />}
       {rows > 0 && (
         <div className="fc-node-ports">
           {Array.from({ length: rows }, (_, i) => {
@@ -68,6 +93,7 @@ function StepNodeView({ data, selected, isConnectable }: NodeProps<StepNode>) {
           })}
         </div>
       )}
+      {run?.status === 'RUNNING' && <ProgressBar run={run} />}
     </div>
   );
 }

@@ -4,6 +4,7 @@
  */
 import type { Edge, Node } from '@xyflow/react';
 import { portClass } from './ports';
+import { NO_RUN, edgeRunLook, withRunClass, type NodeRunState, type RunStates } from './run';
 import type { GraphDoc, GraphEdge, GraphNode, Issue, PortSpec, StepType, XY } from './types';
 
 /** What a canvas node renders; `model` is the server's node, kept whole so unknown fields survive. */
@@ -16,6 +17,8 @@ export interface StepData extends Record<string, unknown> {
   inputs: PortSpec[];
   outputs: PortSpec[];
   issues?: Issue[];
+  /** The step's state while a run is shown; display only, never sent back. */
+  run?: NodeRunState;
 }
 
 export type StepNode = Node<StepData, 'step'>;
@@ -136,10 +139,11 @@ export function toStepData(
   catalog: Catalog,
   edges: GraphEdge[],
   issues: Issue[] | undefined,
+  run?: NodeRunState,
 ): StepData {
   const spec = catalog.get(model.type);
   const [inputs, outputs] = portsOf(model, spec, edges);
-  return { model, typeName: spec?.name ?? model.type, icon: spec?.icon, known: !!spec, inputs, outputs, issues };
+  return { model, typeName: spec?.name ?? model.type, icon: spec?.icon, known: !!spec, inputs, outputs, issues, run };
 }
 
 /**
@@ -151,10 +155,11 @@ export function toFlowNodes(
   catalog: Catalog,
   issues: Map<string, Issue[]>,
   previous: StepNode[],
+  states: RunStates = NO_RUN,
 ): StepNode[] {
   const prevById = new Map(previous.map((n) => [n.id, n]));
   return doc.nodes.map((model) => {
-    const data = toStepData(model, catalog, doc.edges, issues.get(model.id));
+    const data = toStepData(model, catalog, doc.edges, issues.get(model.id), states.get(model.id));
     const prev = prevById.get(model.id);
     if (prev && samePosition(prev.position, model.position) && deepEqual(prev.data, data)) {
       return prev;
@@ -172,27 +177,41 @@ export function toFlowNodes(
   });
 }
 
-export function toFlowEdge(model: GraphEdge, sourcePortType: string | undefined, selected = false): PortEdge {
+export function toFlowEdge(
+  model: GraphEdge,
+  sourcePortType: string | undefined,
+  selected = false,
+  states: RunStates = NO_RUN,
+): PortEdge {
+  const run = edgeRunLook(model.source, model.target, states);
   return {
     id: model.id,
     source: model.source,
     sourceHandle: model.sourcePort,
     target: model.target,
     targetHandle: model.targetPort,
-    className: portClass(sourcePortType),
+    className: withRunClass(portClass(sourcePortType), run.className),
+    animated: run.animated,
     data: { model },
     selected,
   };
 }
 
-export function toFlowEdges(doc: GraphDoc, nodes: StepNode[], previous: PortEdge[]): PortEdge[] {
+export function toFlowEdges(
+  doc: GraphDoc,
+  nodes: StepNode[],
+  previous: PortEdge[],
+  states: RunStates = NO_RUN,
+): PortEdge[] {
   const nodeById = new Map(nodes.map((n) => [n.id, n]));
   const prevById = new Map(previous.map((e) => [e.id, e]));
   return doc.edges.map((model) => {
     const prev = prevById.get(model.id);
     const portType = nodeById.get(model.source)?.data.outputs.find((p) => p.id === model.sourcePort)?.type;
-    const edge = toFlowEdge(model, portType, prev?.selected ?? false);
-    return prev && prev.className === edge.className && deepEqual(prev.data?.model, model) ? prev : edge;
+    const edge = toFlowEdge(model, portType, prev?.selected ?? false, states);
+    const unchanged =
+      prev?.className === edge.className && !!prev?.animated === edge.animated && deepEqual(prev?.data?.model, model);
+    return prev && unchanged ? prev : edge;
   });
 }
 
@@ -208,6 +227,35 @@ export function withIssues(nodes: StepNode[], issues: Map<string, Issue[]>): Ste
     return { ...n, data: { ...n.data, issues: list } };
   });
   return changed ? next : nodes;
+}
+
+/** Replaces only the nodes whose run state changed; the same array when none did. */
+export function withRunStates(nodes: StepNode[], states: RunStates): StepNode[] {
+  let changed = false;
+  const next = nodes.map((n) => {
+    const run = states.get(n.id);
+    if (deepEqual(n.data.run, run)) {
+      return n;
+    }
+    changed = true;
+    return { ...n, data: { ...n.data, run } };
+  });
+  return changed ? next : nodes;
+}
+
+/** Restyles only the edges whose run look changed (see edgeRunLook); the same array when none did. */
+export function withRunEdges(edges: PortEdge[], states: RunStates): PortEdge[] {
+  let changed = false;
+  const next = edges.map((e) => {
+    const run = edgeRunLook(e.source, e.target, states);
+    const className = withRunClass(e.className, run.className);
+    if (className === e.className && !!e.animated === run.animated) {
+      return e;
+    }
+    changed = true;
+    return { ...e, className, animated: run.animated };
+  });
+  return changed ? next : edges;
 }
 
 function samePosition(a: XY, b: XY): boolean {

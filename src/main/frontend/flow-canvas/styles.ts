@@ -4,6 +4,7 @@
  */
 import reactFlowCss from '@xyflow/react/dist/style.css?inline';
 import { portEdgeCss } from './ports';
+import { runStatusCss } from './run';
 
 const STYLE_ID = 'flow-canvas-styles';
 
@@ -99,7 +100,7 @@ flow-canvas { display: block; height: 100%; width: 100%; min-height: 0; position
 
 /* Nodes */
 .fc-node {
-  width: 200px; border-radius: var(--lumo-border-radius-m); background: var(--lumo-base-color);
+  position: relative; width: 200px; border-radius: var(--lumo-border-radius-m); background: var(--lumo-base-color);
   border: 2px solid var(--lumo-contrast-20pct); box-shadow: var(--lumo-box-shadow-xs); font-size: var(--lumo-font-size-xs);
 }
 .fc-node.selected { border-color: var(--lumo-primary-color); box-shadow: 0 0 0 3px var(--lumo-primary-color-25pct, var(--lumo-primary-color-10pct)); }
@@ -135,6 +136,42 @@ flow-canvas { display: block; height: 100%; width: 100%; min-height: 0; position
 .react-flow__minimap { background: var(--lumo-base-color); border: 1px solid var(--lumo-contrast-10pct); }
 `;
 
+/*
+ * A run's state on nodes and edges (colours per status from run.ts). Added after the port colours so that
+ * a finished edge's green wins over its port colour.
+ */
+const RUN_CSS = `
+.fc-node[data-status]::before {
+  content: ''; position: absolute; left: 0; top: 0; bottom: 0; width: 4px; pointer-events: none; background: var(--fc-status);
+  border-radius: calc(var(--lumo-border-radius-m) - 2px) 0 0 calc(var(--lumo-border-radius-m) - 2px);
+}
+.fc-node[data-status] .fc-node-header { padding-left: calc(var(--lumo-space-s) + 2px); }
+.fc-node-run { display: flex; padding: 4px var(--lumo-space-s) 0 calc(var(--lumo-space-s) + 2px); }
+.fc-status-chip {
+  display: inline-flex; align-items: center; gap: 5px; min-width: 0; height: 20px; padding: 0 var(--lumo-space-s);
+  border-radius: 10px; font-size: var(--lumo-font-size-xxs); font-weight: 600; line-height: 20px;
+  background: var(--fc-status-tint); color: var(--fc-status-text); white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
+}
+.fc-status-chip i { flex: none; width: 8px; height: 8px; border-radius: 50%; background: var(--fc-status); }
+.fc-node-progress-track {
+  position: absolute; left: 0; right: 0; bottom: 0; height: 4px; overflow: hidden; pointer-events: none;
+  background: var(--lumo-contrast-10pct); border-radius: 0 0 calc(var(--lumo-border-radius-m) - 2px) calc(var(--lumo-border-radius-m) - 2px);
+}
+.fc-node-progress { height: 100%; background: var(--fc-status); transition: width 0.3s ease-out; }
+.fc-node[data-status="RUNNING"]::before, .fc-node[data-status="RUNNING"] .fc-status-chip i {
+  animation: fc-run-pulse 1.6s ease-in-out infinite;
+}
+@keyframes fc-run-pulse { 50% { opacity: 0.35; } }
+.react-flow__edge.fc-run-done .react-flow__edge-path { stroke: var(--lumo-success-color, #00a05e); }
+.react-flow__edge.fc-run-done:not(.selected) .react-flow__edge-path { stroke-width: 3; }
+.react-flow__edge.fc-run-idle .react-flow__edge-path { opacity: 0.4; }
+@media (prefers-reduced-motion: reduce) {
+  .fc-node[data-status="RUNNING"]::before, .fc-node[data-status="RUNNING"] .fc-status-chip i { animation: none; }
+  .react-flow__edge.animated path { animation: none; }
+  .fc-node-progress { transition: none; }
+}
+`;
+
 /** Adds both stylesheets to document.head unless an earlier canvas already did. */
 export function injectStyles(): void {
   if (document.getElementById(STYLE_ID)) {
@@ -143,6 +180,6 @@ export function injectStyles(): void {
   const style = document.createElement('style');
   style.id = STYLE_ID;
   // Vite's ?inline gives the CSS text (Vaadin's types.d.ts declares it as a Lit CSSResult).
-  style.textContent = `${String(reactFlowCss)}\n${CANVAS_CSS}\n${portEdgeCss()}`;
+  style.textContent = [String(reactFlowCss), CANVAS_CSS, portEdgeCss(), runStatusCss(), RUN_CSS].join('\n');
   document.head.appendChild(style);
 }

@@ -10,6 +10,8 @@ import com.vaadin.flow.component.dependency.NpmPackage;
 import com.vaadin.flow.component.react.ReactAdapterComponent;
 import com.vaadin.flow.function.SerializableConsumer;
 import com.vaadin.flow.shared.Registration;
+import elemental.json.JsonType;
+import elemental.json.JsonValue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,9 @@ import java.util.Objects;
  *
  * <p>The server owns the graph; the browser edits a local copy and sends the whole graph back
  * as JSON. All values cross as JSON strings so that the graph's unknown fields survive untouched.
+ *
+ * <p>A run view reuses the canvas read-only: {@link #setNodeStates} lays each step's run state over the graph
+ * and {@link #addNodeClickListener} tells which step the user clicked.
  */
 @Tag("flow-canvas")
 @JsModule("./flow-canvas.tsx")
@@ -28,6 +33,8 @@ public class FlowCanvas extends ReactAdapterComponent implements HasSize {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {};
+    private static final String NODE_CLICK_EVENT = "node-click";
+    private static final String NODE_CLICK_ID = "event.detail.nodeId";
 
     /** Last graph JSON from either side; comparing against it stops echoes in both directions. */
     private String graph;
@@ -43,6 +50,7 @@ public class FlowCanvas extends ReactAdapterComponent implements HasSize {
         setState("readOnly", false);
         setState("issues", "[]");
         setState("selection", selection);
+        setState("nodeStates", "{}");
         setSizeFull();
 
         addStateChangeListener("graph", String.class, json -> {
@@ -108,6 +116,35 @@ public class FlowCanvas extends ReactAdapterComponent implements HasSize {
         // The sequence number makes a repeated focus on the same node a new value for the browser.
         // The state is not called "focus": as an element property that would hide HTMLElement.focus().
         setState("focusRequest", Map.of("nodeId", Objects.requireNonNull(nodeId), "seq", ++focusSeq));
+    }
+
+    /**
+     * Shows a pipeline run's progress: a JSON object keyed by node id, for example
+     * {@code {"n1": {"status": "RUNNING", "progress": 0.42, "attempt": 2, "message": "retrying after: reset"}}}.
+     * Status is one of PENDING, QUEUED, LEASED, RUNNING, SUCCEEDED, FAILED, CANCELLED, WAITING; progress is 0..1;
+     * message (shown as the status chip's tooltip), progress and attempt may be null. Null or {@code "{}"} removes
+     * the overlay. The states are display only: they are not part of the graph or its undo history, and nodes
+     * without an entry show no state.
+     */
+    public void setNodeStates(String statesJson) {
+        setState("nodeStates", statesJson == null || statesJson.isBlank() ? "{}" : statesJson);
+    }
+
+    /**
+     * Called with the node id each time the user clicks a step (or presses Enter on a focused one), also in
+     * read-only mode and also when it is the step clicked last time. A click also selects the step as usual.
+     */
+    public Registration addNodeClickListener(SerializableConsumer<String> listener) {
+        Objects.requireNonNull(listener);
+        // A DOM event, not a state: every click is news, and the browser sends it only while someone listens.
+        return getElement()
+                .addEventListener(NODE_CLICK_EVENT, event -> {
+                    JsonValue nodeId = event.getEventData().get(NODE_CLICK_ID);
+                    if (nodeId != null && nodeId.getType() == JsonType.STRING) {
+                        listener.accept(nodeId.asString());
+                    }
+                })
+                .addEventData(NODE_CLICK_ID);
     }
 
     private static List<String> parseIds(String json) {

@@ -20,7 +20,9 @@ public enum Permission {
     AUDIT_READ("Read the audit log", EnumSet.of(ADMIN)),
     METRICS_READ("Scrape Prometheus metrics", EnumSet.of(ADMIN, ML_ENGINEER)),
     PIPELINES_VIEW("See pipelines, their versions and validation", EnumSet.allOf(Role.class)),
-    PIPELINES_EDIT("Create, edit, import, restore and delete pipelines", EnumSet.of(ML_ENGINEER, DOMAIN_EXPERT));
+    PIPELINES_EDIT("Create, edit, import, restore and delete pipelines", EnumSet.of(ML_ENGINEER, DOMAIN_EXPERT)),
+    RUNS_VIEW("See runs, their tasks and logs", EnumSet.allOf(Role.class)),
+    RUNS_START("Start and cancel pipeline runs", EnumSet.of(ML_ENGINEER, DOMAIN_EXPERT));
 
     private final String description;
     private final Set<Role> roles;

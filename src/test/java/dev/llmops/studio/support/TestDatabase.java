@@ -23,7 +23,10 @@ public final class TestDatabase {
 
     /** Settings every test context shares. */
     private static TestPropertyValues common() {
-        return TestPropertyValues.of("vaadin.launch-browser=false");
+        // short leases, retries and reaper period so failure paths finish in seconds
+        return TestPropertyValues.of("vaadin.launch-browser=false", "studio.run.lease-duration=3s",
+                "studio.run.retry-base-delay=100ms", "studio.run.reaper-interval=1s",
+                "studio.worker.work-dir=target/worker-" + UUID.randomUUID());
     }
 
     public static final class H2 implements ApplicationContextInitializer<ConfigurableApplicationContext> {

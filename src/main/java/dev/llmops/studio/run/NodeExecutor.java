@@ -1,0 +1,27 @@
+package dev.llmops.studio.run;
+
+import java.time.Duration;
+
+/**
+ * Runs one step type on a worker. Features register one Spring bean per node type; a pipeline with a step that
+ * has no executor cannot start (the run service names the steps instead of pretending).
+ */
+public interface NodeExecutor {
+
+    /** The node-type id from the catalog, e.g. {@code fine-tune}. */
+    String nodeType();
+
+    /**
+     * Does the work. Throwing fails this attempt (retried while attempts remain); returning normally succeeds
+     * with the outputs written through the context. Long work checks {@link TaskContext#cancelRequested()}.
+     */
+    void execute(TaskContext context) throws Exception;
+
+    default int maxAttempts() {
+        return 3;
+    }
+
+    default Duration timeout() {
+        return Duration.ofHours(1);
+    }
+}

@@ -1,0 +1,31 @@
+package dev.llmops.studio.run;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.springframework.stereotype.Component;
+
+/** The executors registered by features, by node type. */
+@Component
+public class NodeExecutors {
+
+    private final Map<String, NodeExecutor> byType;
+
+    NodeExecutors(List<NodeExecutor> executors) {
+        this.byType = executors.stream().collect(Collectors.toUnmodifiableMap(NodeExecutor::nodeType,
+                Function.identity(), (a, b) -> {
+                    throw new IllegalStateException("Two executors for node type " + a.nodeType() + ": "
+                            + a.getClass().getName() + " and " + b.getClass().getName());
+                }));
+    }
+
+    public Optional<NodeExecutor> find(String nodeType) {
+        return Optional.ofNullable(byType.get(nodeType));
+    }
+
+    public boolean runnable(String nodeType) {
+        return byType.containsKey(nodeType);
+    }
+}

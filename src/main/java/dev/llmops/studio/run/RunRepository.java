@@ -1,0 +1,248 @@
+package dev.llmops.studio.run;
+
+import static dev.llmops.studio.db.Tables.RUN;
+import static dev.llmops.studio.db.Tables.TASK_LOG;
+import static dev.llmops.studio.db.Tables.TASK_RUN;
+
+import dev.llmops.studio.db.tables.records.TaskRunRecord;
+import java.time.OffsetDateTime;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Record;
+import org.jooq.impl.DSL;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Runs and tasks. Every status change is a conditional update on the status it expects, so two servers (or a
+ * reaper and a worker) can never both move the same task: the loser sees 0 rows and backs off.
+ */
+@Repository
+class RunRepository {
+
+    private final DSLContext db;
+
+    RunRepository(DSLContext db) {
+        this.db = db;
+    }
+
+    long insertRun(long pipelineId, String pipelineName, int version, String graphJson, RunTrigger trigger,
+            String startedBy, OffsetDateTime now) {
+        return db.insertInto(RUN)
+                .set(RUN.PIPELINE_ID, pipelineId)
+                .set(RUN.PIPELINE_NAME, pipelineName)
+                .set(RUN.PIPELINE_VERSION, version)
+                .set(RUN.GRAPH, graphJson)
+                .set(RUN.STATUS, RunStatus.RUNNING.name())
+                .set(RUN.TRIGGER_KIND, trigger.name())
+                .set(RUN.STARTED_BY, startedBy)
+                .set(RUN.CREATED_AT, now)
+                .returning(RUN.ID).fetchOne(RUN.ID);
+    }
+
+    void insertTask(long runId, String nodeId, String type, String label, TaskStatus status, int maxAttempts,
+            int cpu, int gpus, int memoryMb, int timeoutSeconds, OffsetDateTime now) {
+        db.insertInto(TASK_RUN)
+                .set(TASK_RUN.RUN_ID, runId)
+                .set(TASK_RUN.NODE_ID, nodeId)
+                .set(TASK_RUN.NODE_TYPE, type)
+                .set(TASK_RUN.NODE_LABEL, label)
+                .set(TASK_RUN.STATUS, status.name())
+                .set(TASK_RUN.ATTEMPT, 0)
+                .set(TASK_RUN.MAX_ATTEMPTS, maxAttempts)
+                .set(TASK_RUN.CPU_CORES, cpu)
+                .set(TASK_RUN.GPUS, gpus)
+                .set(TASK_RUN.MEMORY_MB, memoryMb)
+                .set(TASK_RUN.TIMEOUT_SECONDS, timeoutSeconds)
+                .set(TASK_RUN.QUEUED_AT, status == TaskStatus.QUEUED ? now : null)
+                .execute();
+    }
+
+    Optional<TaskRow> task(long taskId) {
+        return db.selectFrom(TASK_RUN).where(TASK_RUN.ID.eq(taskId)).fetchOptional(RunRepository::row);
+    }
+
+    List<TaskRow> tasks(long runId) {
+        return db.selectFrom(TASK_RUN).where(TASK_RUN.RUN_ID.eq(runId)).orderBy(TASK_RUN.ID).fetch(RunRepository::row);
+    }
+
+    private static TaskRow row(TaskRunRecord t) {
+        return new TaskRow(t.getId(), t.getRunId(), t.getNodeId(), t.getNodeType(), t.getNodeLabel(),
+                TaskStatus.valueOf(t.getStatus()), t.getAttempt(), t.getMaxAttempts(), t.getTimeoutSeconds(),
+                t.getWorkerId(), t.getLeaseExpiresAt(), t.getQueuedAt(), t.getStartedAt(), t.getFinishedAt(),
+                t.getProgress(), t.getMessage(), t.getOutputs(), t.getCancelRequested());
+    }
+
+    Optional<String> runGraph(long runId) {
+        return db.select(RUN.GRAPH).from(RUN).where(RUN.ID.eq(runId)).fetchOptional(RUN.GRAPH);
+    }
+
+    Optional<RunStatus> runStatus(long runId) {
+        return db.select(RUN.STATUS).from(RUN).where(RUN.ID.eq(runId)).fetchOptional(RUN.STATUS)
+                .map(RunStatus::valueOf);
+    }
+
+    /** Queued tasks whose backoff has passed and whose needs fit, oldest first. */
+    List<Long> leaseCandidates(int cpu, int gpus, int memoryMb, OffsetDateTime now, int limit) {
+        return db.select(TASK_RUN.ID).from(TASK_RUN)
+                .where(TASK_RUN.STATUS.eq(TaskStatus.QUEUED.name()))
+                .and(TASK_RUN.NOT_BEFORE.isNull().or(TASK_RUN.NOT_BEFORE.le(now)))
+                .and(TASK_RUN.CPU_CORES.le(cpu)).and(TASK_RUN.GPUS.le(gpus)).and(TASK_RUN.MEMORY_MB.le(memoryMb))
+                .orderBy(TASK_RUN.QUEUED_AT, TASK_RUN.ID)
+                .limit(limit)
+                .fetch(TASK_RUN.ID);
+    }
+
+    boolean lease(long taskId, String workerId, OffsetDateTime expires) {
+        return db.update(TASK_RUN)
+                .set(TASK_RUN.STATUS, TaskStatus.LEASED.name())
+                .set(TASK_RUN.WORKER_ID, workerId)
+                .set(TASK_RUN.LEASE_EXPIRES_AT, expires)
+                .set(TASK_RUN.ATTEMPT, TASK_RUN.ATTEMPT.plus(1))
+                .set(TASK_RUN.PROGRESS, 0.0)
+                .where(TASK_RUN.ID.eq(taskId)).and(TASK_RUN.STATUS.eq(TaskStatus.QUEUED.name()))
+                .execute() == 1;
+    }
+
+    boolean markRunning(long taskId, String workerId, OffsetDateTime now) {
+        return db.update(TASK_RUN)
+                .set(TASK_RUN.STATUS, TaskStatus.RUNNING.name())
+                .set(TASK_RUN.STARTED_AT, now)
+                .where(TASK_RUN.ID.eq(taskId)).and(TASK_RUN.WORKER_ID.eq(workerId))
+                .and(TASK_RUN.STATUS.eq(TaskStatus.LEASED.name()))
+                .execute() == 1;
+    }
+
+    /** Extends the lease while the worker still holds the task; false when it was taken away. */
+    boolean renew(long taskId, String workerId, OffsetDateTime expires) {
+        return db.update(TASK_RUN)
+                .set(TASK_RUN.LEASE_EXPIRES_AT, expires)
+                .where(TASK_RUN.ID.eq(taskId)).and(TASK_RUN.WORKER_ID.eq(workerId))
+                .and(TASK_RUN.STATUS.in(TaskStatus.LEASED.name(), TaskStatus.RUNNING.name()))
+                .execute() == 1;
+    }
+
+    boolean finish(long taskId, String workerId, TaskStatus to, String outputsJson, String message,
+            OffsetDateTime now) {
+        return db.update(TASK_RUN)
+                .set(TASK_RUN.STATUS, to.name())
+                .set(TASK_RUN.OUTPUTS, outputsJson)
+                .set(TASK_RUN.MESSAGE, message)
+                .set(TASK_RUN.FINISHED_AT, now)
+                .set(TASK_RUN.LEASE_EXPIRES_AT, (OffsetDateTime) null)
+                .set(TASK_RUN.PROGRESS, to == TaskStatus.SUCCEEDED ? DSL.val(1.0) : TASK_RUN.PROGRESS)
+                .where(TASK_RUN.ID.eq(taskId)).and(TASK_RUN.WORKER_ID.eq(workerId))
+                .and(TASK_RUN.STATUS.in(TaskStatus.LEASED.name(), TaskStatus.RUNNING.name()))
+                .execute() == 1;
+    }
+
+    /** Puts a task back in the queue for another attempt (after a failure or a lost worker). */
+    boolean requeue(long taskId, Collection<TaskStatus> from, OffsetDateTime notBefore, String message,
+            OffsetDateTime now) {
+        return db.update(TASK_RUN)
+                .set(TASK_RUN.STATUS, TaskStatus.QUEUED.name())
+                .set(TASK_RUN.NOT_BEFORE, notBefore)
+                .set(TASK_RUN.WORKER_ID, (String) null)
+                .set(TASK_RUN.LEASE_EXPIRES_AT, (OffsetDateTime) null)
+                .set(TASK_RUN.QUEUED_AT, now)
+                .set(TASK_RUN.MESSAGE, message)
+                .where(TASK_RUN.ID.eq(taskId)).and(TASK_RUN.STATUS.in(from.stream().map(Enum::name).toList()))
+                .execute() == 1;
+    }
+
+    boolean queue(long taskId, OffsetDateTime now) {
+        return db.update(TASK_RUN)
+                .set(TASK_RUN.STATUS, TaskStatus.QUEUED.name())
+                .set(TASK_RUN.QUEUED_AT, now)
+                .where(TASK_RUN.ID.eq(taskId)).and(TASK_RUN.STATUS.eq(TaskStatus.PENDING.name()))
+                .execute() == 1;
+    }
+
+    /** Ends a task without a worker's word: failed after the last attempt, or cancelled. */
+    boolean close(long taskId, Collection<TaskStatus> from, TaskStatus to, String message, OffsetDateTime now) {
+        return db.update(TASK_RUN)
+                .set(TASK_RUN.STATUS, to.name())
+                .set(TASK_RUN.MESSAGE, message)
+                .set(TASK_RUN.FINISHED_AT, now)
+                .set(TASK_RUN.WORKER_ID, (String) null)
+                .set(TASK_RUN.LEASE_EXPIRES_AT, (OffsetDateTime) null)
+                .where(TASK_RUN.ID.eq(taskId)).and(TASK_RUN.STATUS.in(from.stream().map(Enum::name).toList()))
+                .execute() == 1;
+    }
+
+    void requestCancel(long taskId) {
+        db.update(TASK_RUN).set(TASK_RUN.CANCEL_REQUESTED, true).where(TASK_RUN.ID.eq(taskId)).execute();
+    }
+
+    void progress(long taskId, String workerId, double fraction) {
+        db.update(TASK_RUN).set(TASK_RUN.PROGRESS, fraction)
+                .where(TASK_RUN.ID.eq(taskId)).and(TASK_RUN.WORKER_ID.eq(workerId)).execute();
+    }
+
+    List<TaskRow> expiredLeases(OffsetDateTime now) {
+        return db.selectFrom(TASK_RUN)
+                .where(TASK_RUN.STATUS.in(TaskStatus.LEASED.name(), TaskStatus.RUNNING.name()))
+                .and(TASK_RUN.LEASE_EXPIRES_AT.lt(now))
+                .fetch(RunRepository::row);
+    }
+
+    boolean setRunStatus(long runId, Collection<RunStatus> from, RunStatus to, String message, OffsetDateTime now) {
+        return db.update(RUN)
+                .set(RUN.STATUS, to.name())
+                .set(RUN.MESSAGE, message)
+                .set(RUN.FINISHED_AT, to.finished() ? now : null)
+                .where(RUN.ID.eq(runId)).and(RUN.STATUS.in(from.stream().map(Enum::name).toList()))
+                .execute() == 1;
+    }
+
+    void appendLog(long taskId, List<String> lines, OffsetDateTime now) {
+        var insert = db.insertInto(TASK_LOG, TASK_LOG.TASK_ID, TASK_LOG.LOGGED_AT, TASK_LOG.LINE);
+        for (String line : lines) {
+            insert = insert.values(taskId, now, line.length() > 4000 ? line.substring(0, 4000) + "…" : line);
+        }
+        insert.execute();
+    }
+
+    List<TaskLog> logAfter(long taskId, long afterId, int limit) {
+        return db.selectFrom(TASK_LOG).where(TASK_LOG.TASK_ID.eq(taskId)).and(TASK_LOG.ID.gt(afterId))
+                .orderBy(TASK_LOG.ID).limit(limit)
+                .fetch(r -> new TaskLog(r.getId(), r.getLoggedAt(), r.getLine()));
+    }
+
+    List<RunSummary> runs(Long pipelineId, RunStatus status, String startedBy, int limit) {
+        Condition condition = DSL.trueCondition();
+        if (pipelineId != null) {
+            condition = condition.and(RUN.PIPELINE_ID.eq(pipelineId));
+        }
+        if (status != null) {
+            condition = condition.and(RUN.STATUS.eq(status.name()));
+        }
+        if (startedBy != null && !startedBy.isBlank()) {
+            condition = condition.and(RUN.STARTED_BY.containsIgnoreCase(startedBy.trim()));
+        }
+        return summaries(condition, limit);
+    }
+
+    Optional<RunSummary> run(long runId) {
+        return summaries(RUN.ID.eq(runId), 1).stream().findFirst();
+    }
+
+    private List<RunSummary> summaries(Condition condition, int limit) {
+        var total = DSL.selectCount().from(TASK_RUN).where(TASK_RUN.RUN_ID.eq(RUN.ID)).asField("total");
+        var done = DSL.selectCount().from(TASK_RUN).where(TASK_RUN.RUN_ID.eq(RUN.ID))
+                .and(TASK_RUN.STATUS.eq(TaskStatus.SUCCEEDED.name())).asField("done");
+        return db.select(RUN.ID, RUN.PIPELINE_ID, RUN.PIPELINE_NAME, RUN.PIPELINE_VERSION, RUN.STATUS,
+                        RUN.TRIGGER_KIND, RUN.STARTED_BY, RUN.CREATED_AT, RUN.FINISHED_AT, RUN.MESSAGE, total, done)
+                .from(RUN).where(condition).orderBy(RUN.CREATED_AT.desc(), RUN.ID.desc()).limit(limit)
+                .fetch(r -> summary(r, r.get(total, Integer.class), r.get(done, Integer.class)));
+    }
+
+    private static RunSummary summary(Record r, int total, int done) {
+        return new RunSummary(r.get(RUN.ID), r.get(RUN.PIPELINE_ID), r.get(RUN.PIPELINE_NAME),
+                r.get(RUN.PIPELINE_VERSION), RunStatus.valueOf(r.get(RUN.STATUS)),
+                RunTrigger.valueOf(r.get(RUN.TRIGGER_KIND)), r.get(RUN.STARTED_BY), r.get(RUN.CREATED_AT),
+                r.get(RUN.FINISHED_AT), total, done, r.get(RUN.MESSAGE));
+    }
+}

@@ -1,0 +1,123 @@
+package dev.llmops.studio.run;
+
+import dev.llmops.studio.pipeline.GraphNode;
+import dev.llmops.studio.pipeline.NodeType;
+import dev.llmops.studio.pipeline.NodeTypeCatalog;
+import dev.llmops.studio.pipeline.OpenedPipeline;
+import dev.llmops.studio.pipeline.PipelineJson;
+import dev.llmops.studio.pipeline.PipelineService;
+import dev.llmops.studio.platform.InvalidRequestException;
+import dev.llmops.studio.platform.NotFoundException;
+import dev.llmops.studio.security.AuditLog;
+import dev.llmops.studio.security.CurrentUser;
+import dev.llmops.studio.security.Permission;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Starting, cancelling and reading runs. The tasks themselves move through {@link TaskDispatcher}. */
+@Service
+public class RunService {
+
+    private final RunRepository runs;
+    private final TaskDispatcher dispatcher;
+    private final PipelineService pipelines;
+    private final NodeTypeCatalog catalog;
+    private final NodeExecutors executors;
+    private final CurrentUser currentUser;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    RunService(RunRepository runs, TaskDispatcher dispatcher, PipelineService pipelines, NodeTypeCatalog catalog,
+            NodeExecutors executors, CurrentUser currentUser, AuditLog audit, Clock clock) {
+        this.runs = runs;
+        this.dispatcher = dispatcher;
+        this.pipelines = pipelines;
+        this.catalog = catalog;
+        this.executors = executors;
+        this.currentUser = currentUser;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /** The steps of a graph that no executor can run yet, as "Label (type)"; empty when it can run. */
+    public List<String> notRunnable(List<GraphNode> nodes) {
+        return nodes.stream().filter(n -> !executors.runnable(n.type()))
+                .map(n -> "“" + n.label() + "” (" + n.type() + ")").toList();
+    }
+
+    /**
+     * Starts the newest saved version of a pipeline. Refused, with the reason, when that version has
+     * validation issues or steps that no executor can run yet.
+     */
+    @Transactional
+    public RunSummary start(long pipelineId, RunTrigger trigger) {
+        currentUser.require(Permission.RUNS_START);
+        OpenedPipeline pipeline = pipelines.open(pipelineId);
+        if (!pipeline.issues().isEmpty()) {
+            throw new InvalidRequestException(null, "“" + pipeline.summary().name() + "” version "
+                    + pipeline.summary().version() + " has " + pipeline.issues().size()
+                    + " validation issue(s); fix and save it before running.");
+        }
+        List<String> missing = notRunnable(pipeline.graph().nodes());
+        if (!missing.isEmpty()) {
+            throw new InvalidRequestException(null, "These steps cannot run yet (no executor on this server): "
+                    + String.join(", ", missing) + ".");
+        }
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        String who = currentUser.usernameOrSystem();
+        long runId = runs.insertRun(pipelineId, pipeline.summary().name(), pipeline.summary().version(),
+                PipelineJson.write(pipeline.graph()), trigger, who, now);
+        for (GraphNode node : pipeline.graph().nodes()) {
+            NodeType type = catalog.find(node.type()).orElseThrow();
+            NodeExecutor executor = executors.find(node.type()).orElseThrow();
+            runs.insertTask(runId, node.id(), node.type(), node.label(), TaskStatus.PENDING,
+                    executor.maxAttempts(), type.resources().cpuCores(), type.resources().gpus(),
+                    type.resources().memoryMb(), (int) executor.timeout().toSeconds(), now);
+        }
+        dispatcher.queueRoots(runId);
+        audit.record("run.started", pipeline.summary().name(), "run " + runId + " of version "
+                + pipeline.summary().version() + " (" + trigger.name().toLowerCase() + ")");
+        return runs.run(runId).orElseThrow();
+    }
+
+    @Transactional
+    public void cancel(long runId) {
+        currentUser.require(Permission.RUNS_START);
+        RunSummary run = existing(runId);
+        dispatcher.cancelRun(runId, currentUser.usernameOrSystem());
+        audit.record("run.cancelled", run.pipelineName(), "run " + runId);
+    }
+
+    @Transactional(readOnly = true)
+    public List<RunSummary> list(Long pipelineId, RunStatus status, String startedBy, int limit) {
+        currentUser.require(Permission.RUNS_VIEW);
+        return runs.runs(pipelineId, status, startedBy, Math.max(1, Math.min(limit, 500)));
+    }
+
+    @Transactional(readOnly = true)
+    public RunDetail detail(long runId) {
+        currentUser.require(Permission.RUNS_VIEW);
+        RunSummary summary = existing(runId);
+        List<TaskInfo> tasks = runs.tasks(runId).stream().map(RunService::info).collect(Collectors.toList());
+        return new RunDetail(summary, dispatcher.graph(runId), tasks);
+    }
+
+    @Transactional(readOnly = true)
+    public List<TaskLog> log(long taskId, long afterLogId, int limit) {
+        currentUser.require(Permission.RUNS_VIEW);
+        return runs.logAfter(taskId, afterLogId, Math.max(1, Math.min(limit, 1000)));
+    }
+
+    private RunSummary existing(long runId) {
+        return runs.run(runId).orElseThrow(() -> new NotFoundException("No run with id " + runId + "."));
+    }
+
+    private static TaskInfo info(TaskRow t) {
+        return new TaskInfo(t.id(), t.nodeId(), t.nodeType(), t.nodeLabel(), t.status(), t.attempt(),
+                t.maxAttempts(), t.workerId(), t.queuedAt(), t.startedAt(), t.finishedAt(), t.progress(), t.message());
+    }
+}

@@ -1,0 +1,5 @@
+package dev.llmops.studio.run;
+
+public enum RunTrigger {
+    MANUAL, API, SCHEDULE
+}

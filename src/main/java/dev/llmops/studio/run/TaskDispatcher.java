@@ -1,0 +1,305 @@
+package dev.llmops.studio.run;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmops.studio.pipeline.GraphEdge;
+import dev.llmops.studio.pipeline.GraphNode;
+import dev.llmops.studio.pipeline.PipelineGraph;
+import dev.llmops.studio.pipeline.PipelineJson;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The lease protocol every worker speaks (the embedded one in-process, remote ones over HTTP): lease a task,
+ * renew the lease by heartbeat, report start, logs, progress and the outcome. Each outcome moves the task and,
+ * in the same transaction, its successors and the run.
+ */
+@Service
+public class TaskDispatcher {
+
+    private static final Logger log = LoggerFactory.getLogger(TaskDispatcher.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<TaskStatus> HELD = EnumSet.of(TaskStatus.LEASED, TaskStatus.RUNNING);
+    private static final Set<TaskStatus> NOT_STARTED = EnumSet.of(TaskStatus.PENDING, TaskStatus.QUEUED,
+            TaskStatus.WAITING);
+
+    private final RunRepository runs;
+    private final WorkSignal signal;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+    private final Duration leaseDuration;
+    private final Duration retryBaseDelay;
+    /** Run graphs never change, so each is parsed once per server. */
+    private final Map<Long, PipelineGraph> graphs = new ConcurrentHashMap<>();
+
+    TaskDispatcher(RunRepository runs, WorkSignal signal, ApplicationEventPublisher events, Clock clock,
+            @Value("${studio.run.lease-duration:30s}") Duration leaseDuration,
+            @Value("${studio.run.retry-base-delay:2s}") Duration retryBaseDelay) {
+        this.runs = runs;
+        this.signal = signal;
+        this.events = events;
+        this.clock = clock;
+        this.leaseDuration = leaseDuration;
+        this.retryBaseDelay = retryBaseDelay;
+    }
+
+    public Duration leaseDuration() {
+        return leaseDuration;
+    }
+
+    /** Leases the oldest queued task that fits the worker's free resources, if any. */
+    @Transactional
+    public Optional<TaskLease> lease(String workerId, int cpuCores, int gpus, int memoryMb) {
+        OffsetDateTime now = now();
+        for (long candidate : runs.leaseCandidates(cpuCores, gpus, memoryMb, now, 8)) {
+            if (runs.lease(candidate, workerId, now.plus(leaseDuration))) {
+                TaskRow task = runs.task(candidate).orElseThrow();
+                changed(task.runId());
+                return Optional.of(new TaskLease(task.id(), task.runId(), task.nodeId(),
+                        task.nodeType(), params(task), inputs(task), task.attempt(), task.timeoutSeconds(),
+                        task.leaseExpiresAt()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Transactional
+    public boolean started(long taskId, String workerId) {
+        boolean ok = runs.markRunning(taskId, workerId, now());
+        runs.task(taskId).ifPresent(task -> changed(task.runId()));
+        return ok;
+    }
+
+    /** Heartbeat for one held task: extends its lease and says whether the worker should stop. */
+    @Transactional
+    public Heartbeat renew(long taskId, String workerId) {
+        boolean held = runs.renew(taskId, workerId, now().plus(leaseDuration));
+        boolean cancel = runs.task(taskId).map(TaskRow::cancelRequested).orElse(true);
+        return new Heartbeat(held, cancel);
+    }
+
+    /** What a heartbeat tells the worker: {@code held=false} means the task was given to someone else. */
+    public record Heartbeat(boolean held, boolean cancelRequested) {
+    }
+
+    @Transactional
+    public void log(long taskId, String workerId, List<String> lines) {
+        if (!lines.isEmpty()) {
+            runs.appendLog(taskId, lines, now());
+        }
+    }
+
+    @Transactional
+    public void progress(long taskId, String workerId, double fraction) {
+        runs.progress(taskId, workerId, Math.max(0, Math.min(1, fraction)));
+        runs.task(taskId).ifPresent(task -> changed(task.runId()));
+    }
+
+    /** Success: records the outputs, queues successors whose inputs are now all ready, maybe ends the run. */
+    @Transactional
+    public void succeeded(long taskId, String workerId, Map<String, String> outputs) {
+        if (!runs.finish(taskId, workerId, TaskStatus.SUCCEEDED, write(outputs), null, now())) {
+            log.info("Ignoring success of task {} from {}: it no longer holds the task", taskId, workerId);
+            return;
+        }
+        TaskRow task = runs.task(taskId).orElseThrow();
+        queueReadySuccessors(task);
+        settleRun(task.runId());
+    }
+
+    /** Failure: retried with exponential backoff while attempts remain, otherwise the run fails. */
+    @Transactional
+    public void failed(long taskId, String workerId, String message) {
+        TaskRow task = runs.task(taskId).orElse(null);
+        if (task == null || !workerId.equals(task.workerId())) {
+            return;
+        }
+        retryOrFail(task, HELD, message);
+    }
+
+    /** The worker stopped the task because cancellation was requested. */
+    @Transactional
+    public void cancelled(long taskId, String workerId) {
+        if (runs.finish(taskId, workerId, TaskStatus.CANCELLED, null, "cancelled", now())) {
+            settleRun(runs.task(taskId).orElseThrow().runId());
+        }
+    }
+
+    /** Re-queues (counting the attempt) every task whose worker stopped renewing its lease. */
+    @Transactional
+    public int reapExpiredLeases() {
+        int reaped = 0;
+        for (TaskRow task : runs.expiredLeases(now())) {
+            if (retryOrFail(task, HELD, "worker " + task.workerId() + " stopped responding (lease expired)")) {
+                reaped++;
+            }
+        }
+        return reaped;
+    }
+
+    /** Cancels a run: tasks not started end now, running ones are asked to stop. */
+    @Transactional
+    void cancelRun(long runId, String by) {
+        if (!runs.setRunStatus(runId, EnumSet.of(RunStatus.RUNNING), RunStatus.CANCELLING, "cancelled by " + by,
+                now())) {
+            return;
+        }
+        for (TaskRow task : runs.tasks(runId)) {
+            TaskStatus status = task.status();
+            if (NOT_STARTED.contains(status)) {
+                runs.close(task.id(), NOT_STARTED, TaskStatus.CANCELLED, "cancelled by " + by, now());
+            } else if (HELD.contains(status)) {
+                runs.requestCancel(task.id());
+            }
+        }
+        settleRun(runId);
+    }
+
+    /** Queues the tasks that have no predecessors; called when a run is created. */
+    void queueRoots(long runId) {
+        PipelineGraph graph = graph(runId);
+        for (TaskRow task : runs.tasks(runId)) {
+            boolean root = graph.edges().stream().noneMatch(e -> e.target().equals(task.nodeId()));
+            if (root) {
+                runs.queue(task.id(), now());
+            }
+        }
+        signal.signalAfterCommit();
+        changed(runId);
+    }
+
+    private boolean retryOrFail(TaskRow task, Set<TaskStatus> from, String message) {
+        OffsetDateTime now = now();
+        boolean moved;
+        if (task.attempt() < task.maxAttempts() && !task.cancelRequested()) {
+            Duration delay = retryBaseDelay.multipliedBy(1L << Math.min(task.attempt() - 1, 5));
+            moved = runs.requeue(task.id(), from, now.plus(delay), "attempt " + task.attempt() + " failed: "
+                    + message + "; retrying in " + delay.toSeconds() + " s", now);
+            signal.signalAfterCommit();
+        } else {
+            moved = runs.close(task.id(), from, task.cancelRequested() ? TaskStatus.CANCELLED
+                    : TaskStatus.FAILED, message, now);
+        }
+        if (moved) {
+            settleRun(task.runId());
+        }
+        return moved;
+    }
+
+    private void queueReadySuccessors(TaskRow finished) {
+        PipelineGraph graph = graph(finished.runId());
+        Map<String, TaskRow> byNode = new HashMap<>();
+        runs.tasks(finished.runId()).forEach(t -> byNode.put(t.nodeId(), t));
+        for (GraphEdge edge : graph.edges()) {
+            if (!edge.source().equals(finished.nodeId())) {
+                continue;
+            }
+            TaskRow successor = byNode.get(edge.target());
+            boolean ready = graph.edges().stream().filter(e -> e.target().equals(edge.target()))
+                    .allMatch(e -> TaskStatus.SUCCEEDED.name().equals(byNode.get(e.source()).status().name()));
+            if (ready && runs.queue(successor.id(), now())) {
+                signal.signalAfterCommit();
+            }
+        }
+    }
+
+    /** Ends the run when every task is finished: succeeded, failed (cancelling the rest) or cancelled. */
+    private void settleRun(long runId) {
+        List<TaskRow> tasks = runs.tasks(runId);
+        RunStatus status = runs.runStatus(runId).orElseThrow();
+        boolean anyFailed = tasks.stream().anyMatch(t -> TaskStatus.FAILED.name().equals(t.status().name()));
+        if (anyFailed && status == RunStatus.RUNNING) {
+            TaskRow failed = tasks.stream().filter(t -> TaskStatus.FAILED.name().equals(t.status().name()))
+                    .findFirst().orElseThrow();
+            runs.setRunStatus(runId, EnumSet.of(RunStatus.RUNNING), RunStatus.CANCELLING,
+                    "step “" + failed.nodeLabel() + "” failed: " + failed.message(), now());
+            for (TaskRow task : tasks) {
+                TaskStatus taskStatus = task.status();
+                if (NOT_STARTED.contains(taskStatus)) {
+                    runs.close(task.id(), NOT_STARTED, TaskStatus.CANCELLED, "not run: an earlier step failed",
+                            now());
+                } else if (HELD.contains(taskStatus)) {
+                    runs.requestCancel(task.id());
+                }
+            }
+            tasks = runs.tasks(runId);
+            status = RunStatus.CANCELLING;
+        }
+        boolean allFinished = tasks.stream().allMatch(t -> t.status().terminal());
+        if (allFinished) {
+            boolean allSucceeded = tasks.stream().allMatch(t -> TaskStatus.SUCCEEDED.name().equals(t.status().name()));
+            RunStatus end = allSucceeded ? RunStatus.SUCCEEDED : anyFailed ? RunStatus.FAILED : RunStatus.CANCELLED;
+            runs.setRunStatus(runId, EnumSet.of(RunStatus.RUNNING, RunStatus.CANCELLING), end,
+                    end == RunStatus.SUCCEEDED ? null : runs.run(runId).map(RunSummary::message).orElse(null), now());
+        }
+        changed(runId);
+    }
+
+    private Map<String, Object> params(TaskRow task) {
+        return graph(task.runId()).node(task.nodeId()).map(GraphNode::params).orElse(Map.of());
+    }
+
+    /** Input port → the artifact the connected predecessor wrote on its output port. */
+    private Map<String, String> inputs(TaskRow task) {
+        Map<String, TaskRow> byNode = new HashMap<>();
+        runs.tasks(task.runId()).forEach(t -> byNode.put(t.nodeId(), t));
+        Map<String, String> inputs = new LinkedHashMap<>();
+        for (GraphEdge edge : graph(task.runId()).edges()) {
+            if (edge.target().equals(task.nodeId())) {
+                String artifact = read(byNode.get(edge.source()).outputs()).get(edge.sourcePort());
+                if (artifact != null) {
+                    inputs.put(edge.targetPort(), artifact);
+                }
+            }
+        }
+        return inputs;
+    }
+
+    PipelineGraph graph(long runId) {
+        return graphs.computeIfAbsent(runId, id -> PipelineJson.read(runs.runGraph(id).orElseThrow()));
+    }
+
+    private void changed(long runId) {
+        events.publishEvent(new RunChanged(runId));
+    }
+
+    private static String write(Map<String, String> outputs) {
+        try {
+            return JSON.writeValueAsString(outputs == null ? Map.of() : outputs);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, String> read(String outputs) {
+        if (outputs == null || outputs.isBlank()) {
+            return Map.of();
+        }
+        try {
+            return JSON.readValue(outputs, new TypeReference<>() {
+            });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Corrupt task outputs: " + outputs, e);
+        }
+    }
+
+    private OffsetDateTime now() {
+        return OffsetDateTime.now(clock);
+    }
+}

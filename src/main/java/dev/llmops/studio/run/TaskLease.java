@@ -1,0 +1,12 @@
+package dev.llmops.studio.run;
+
+import java.time.OffsetDateTime;
+import java.util.Map;
+
+/**
+ * What a worker receives when it leases a task: enough to run it without the database. {@code inputs} maps each
+ * input port to the artifact its predecessor produced.
+ */
+public record TaskLease(long taskId, long runId, String nodeId, String nodeType, Map<String, Object> params,
+        Map<String, String> inputs, int attempt, int timeoutSeconds, OffsetDateTime leaseExpiresAt) {
+}

@@ -1,0 +1,53 @@
+package dev.llmops.studio.run;
+
+import java.time.Duration;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Wakes workers that wait for a lease as soon as tasks are queued on this server, so a hand-off takes
+ * milliseconds instead of a poll interval. Tasks queued by another server are found by the waiters' timeout.
+ */
+@Component
+public class WorkSignal {
+
+    private final Object monitor = new Object();
+    private long generation;
+
+    /** Waits until work may be available or the timeout passes. */
+    public void await(Duration timeout) throws InterruptedException {
+        synchronized (monitor) {
+            long seen = generation;
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (generation == seen) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                monitor.wait(Math.max(1, left / 1_000_000), 0);
+            }
+        }
+    }
+
+    /** Signals now, or after the current transaction commits when there is one. */
+    void signalAfterCommit() {
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    signal();
+                }
+            });
+        } else {
+            signal();
+        }
+    }
+
+    void signal() {
+        synchronized (monitor) {
+            generation++;
+            monitor.notifyAll();
+        }
+    }
+}

@@ -1,0 +1,5 @@
+package dev.llmops.studio.worker;
+
+public enum WorkerKind {
+    EMBEDDED, REMOTE
+}

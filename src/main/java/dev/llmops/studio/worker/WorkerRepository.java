@@ -1,0 +1,54 @@
+package dev.llmops.studio.worker;
+
+import static dev.llmops.studio.db.Tables.WORKER;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import org.jooq.DSLContext;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Workers known to the cluster, with their capabilities and last heartbeat. */
+@Repository
+class WorkerRepository {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final DSLContext db;
+    private final Clock clock;
+
+    WorkerRepository(DSLContext db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    @Transactional
+    void register(String id, String name, WorkerKind kind, int slots, Capabilities capabilities) {
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        String json;
+        try {
+            json = JSON.writeValueAsString(capabilities);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        db.insertInto(WORKER)
+                .set(WORKER.ID, id).set(WORKER.NAME, name).set(WORKER.KIND, kind.name())
+                .set(WORKER.STATE, "ONLINE").set(WORKER.SLOTS, slots).set(WORKER.CAPABILITIES, json)
+                .set(WORKER.REGISTERED_AT, now).set(WORKER.LAST_HEARTBEAT_AT, now)
+                .onConflict(WORKER.ID).doUpdate()
+                .set(WORKER.STATE, "ONLINE").set(WORKER.SLOTS, slots).set(WORKER.CAPABILITIES, json)
+                .set(WORKER.LAST_HEARTBEAT_AT, now)
+                .execute();
+    }
+
+    @Transactional
+    void heartbeat(String id) {
+        db.update(WORKER).set(WORKER.LAST_HEARTBEAT_AT, OffsetDateTime.now(clock)).where(WORKER.ID.eq(id)).execute();
+    }
+
+    @Transactional
+    void offline(String id) {
+        db.update(WORKER).set(WORKER.STATE, "OFFLINE").where(WORKER.ID.eq(id)).execute();
+    }
+}

@@ -1,0 +1,7 @@
+package dev.llmops.studio.run;
+
+import dev.llmops.studio.support.H2Test;
+
+@H2Test
+class RunsOnH2Test extends RunEngineContractTests {
+}

@@ -1,0 +1,7 @@
+package dev.llmops.studio.run;
+
+import dev.llmops.studio.support.PostgresTest;
+
+@PostgresTest
+class RunsOnPostgresTest extends RunEngineContractTests {
+}
