@@ -172,7 +172,7 @@ const RUN_CSS = `
 }
 `;
 
-/** Adds both stylesheets to document.head unless an earlier canvas already did. */
+/** Adds React Flow's stylesheet and ours to document.head unless an earlier canvas already did. */
 export function injectStyles(): void {
   if (document.getElementById(STYLE_ID)) {
     return;

@@ -37,6 +37,9 @@ import dev.llmops.studio.pipeline.ValidationIssue;
 import dev.llmops.studio.platform.InvalidRequestException;
 import dev.llmops.studio.platform.Notifications;
 import dev.llmops.studio.platform.NotFoundException;
+import dev.llmops.studio.run.RunService;
+import dev.llmops.studio.run.RunSummary;
+import dev.llmops.studio.run.RunTrigger;
 import dev.llmops.studio.security.CurrentUser;
 import dev.llmops.studio.security.Permission;
 import dev.llmops.studio.security.RequiresPermission;
@@ -59,6 +62,9 @@ public class DesignerView extends VerticalLayout implements BeforeEnterObserver,
     private final PipelineService pipelines;
     private final NodeTypeCatalog catalog;
     private final boolean canEdit;
+    private final boolean canRun;
+    private final RunService runs;
+    private final Button run = new Button("Run", VaadinIcon.PLAY.create());
 
     private final FlowCanvas canvas = new FlowCanvas();
     private final PropertiesPanel properties = new PropertiesPanel();
@@ -76,8 +82,10 @@ public class DesignerView extends VerticalLayout implements BeforeEnterObserver,
     private List<String> selection = List.of();
     private boolean dirty;
 
-    DesignerView(PipelineService pipelines, NodeTypeCatalog catalog, CurrentUser currentUser) {
+    DesignerView(PipelineService pipelines, NodeTypeCatalog catalog, CurrentUser currentUser, RunService runs) {
         this.pipelines = pipelines;
+        this.runs = runs;
+        this.canRun = currentUser.has(Permission.RUNS_START);
         this.catalog = catalog;
         this.canEdit = currentUser.has(Permission.PIPELINES_EDIT);
         setId("designer-view");
@@ -129,7 +137,11 @@ public class DesignerView extends VerticalLayout implements BeforeEnterObserver,
         HorizontalLayout header = new HorizontalLayout(title, versionBadge, statusBadge, savedBadge);
         header.setAlignItems(FlexComponent.Alignment.BASELINE);
         Div spacer = new Div();
-        HorizontalLayout bar = new HorizontalLayout(header, spacer, history, export, save);
+        run.setId("run-pipeline");
+        run.addThemeVariants(ButtonVariant.LUMO_SUCCESS, ButtonVariant.LUMO_PRIMARY);
+        run.setVisible(canRun);
+        run.addClickListener(e -> startRun());
+        HorizontalLayout bar = new HorizontalLayout(header, spacer, history, export, save, run);
         bar.setWidthFull();
         bar.setFlexGrow(1, spacer);
         bar.setAlignItems(FlexComponent.Alignment.CENTER);
@@ -258,6 +270,23 @@ public class DesignerView extends VerticalLayout implements BeforeEnterObserver,
             statusBadge.getElement().getThemeList().add("badge error");
         }
         savedBadge.setText(dirty ? "Unsaved changes" : "All changes saved");
+        List<String> notRunnable = runs.notRunnable(graph.nodes());
+        String blocker = dirty ? "Save first: a run uses the saved version."
+                : !issues.isEmpty() ? "Fix the issues first."
+                : graph.nodes().isEmpty() ? "Add steps first."
+                : !notRunnable.isEmpty() ? "Not runnable yet on this server: " + String.join(", ", notRunnable) + "."
+                : null;
+        run.setEnabled(blocker == null);
+        run.setTooltipText(blocker == null ? "Run version " + summary.version() : blocker);
+    }
+
+    private void startRun() {
+        try {
+            RunSummary started = runs.start(summary.id(), RunTrigger.MANUAL);
+            getUI().ifPresent(ui -> ui.navigate(RunView.class, RunView.route(started.id())));
+        } catch (InvalidRequestException e) {
+            Notifications.error(e.getMessage());
+        }
     }
 
     private void openSaveDialog() {

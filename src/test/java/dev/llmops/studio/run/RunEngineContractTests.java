@@ -40,8 +40,12 @@ abstract class RunEngineContractTests {
     long pipelineId;
     PipelineGraph graph;
 
+    /** Where this test's executions start in the JVM-wide log (run ids repeat across test databases). */
+    int executionsBefore;
+
     @BeforeEach
     void pipeline() {
+        executionsBefore = ScriptedExecutors.EXECUTIONS.size();
         engineer = users.create("runner", Role.ML_ENGINEER);
         graph = templates.all().stream().filter(t -> t.id().equals("fine-tune-and-deploy")).findFirst()
                 .orElseThrow().graph();
@@ -167,9 +171,10 @@ abstract class RunEngineContractTests {
         return detail.tasks().stream().filter(t -> t.nodeId().equals(nodeId)).findFirst().orElseThrow();
     }
 
-    private static List<String> executionsOf(long runId) {
+    private List<String> executionsOf(long runId) {
         String prefix = runId + "/";
-        return ScriptedExecutors.EXECUTIONS.stream().filter(e -> e.startsWith(prefix))
+        List<String> all = ScriptedExecutors.EXECUTIONS;
+        return all.subList(executionsBefore, all.size()).stream().filter(e -> e.startsWith(prefix))
                 .map(e -> e.substring(prefix.length())).toList();
     }
 

@@ -10,6 +10,9 @@ import dev.llmops.studio.support.BrowserSupport;
 import dev.llmops.studio.support.BrowserSupport.UserSession;
 import dev.llmops.studio.pipeline.PipelineGraph;
 import dev.llmops.studio.pipeline.PipelineService;
+import dev.llmops.studio.pipeline.PipelineTemplates;
+import dev.llmops.studio.run.RunService;
+import dev.llmops.studio.run.RunTrigger;
 import dev.llmops.studio.support.H2Test;
 import dev.llmops.studio.support.SignedIn;
 import dev.llmops.studio.support.Users;
@@ -41,6 +44,10 @@ class RouteAccessMatrixTest {
     Users users;
     @Autowired
     PipelineService pipelines;
+    @Autowired
+    PipelineTemplates templates;
+    @Autowired
+    RunService runs;
 
     /** A real value for every route parameter, so parameterised screens are opened on something that exists. */
     private final Map<String, String> parameters = new HashMap<>();
@@ -51,7 +58,7 @@ class RouteAccessMatrixTest {
                 .getInstance(new VaadinServletContext(web.getServletContext())).getRegisteredRoutes());
         routes.sort(Comparator.comparing(RouteData::getTemplate));
         assertThat(routes).extracting(RouteData::getTemplate).contains("", "login", "about", "account",
-                "admin/users", "admin/audit", "pipelines", "pipelines/:pipelineId");
+                "admin/users", "admin/audit", "pipelines", "pipelines/:pipelineId", "runs", "runs/:runId");
         for (RouteData route : routes) {
             Class<?> view = route.getNavigationTarget();
             assertThat(view.isAnnotationPresent(AnonymousAllowed.class)
@@ -62,9 +69,13 @@ class RouteAccessMatrixTest {
         }
 
         String engineer = users.create("matrix-owner", Role.ML_ENGINEER);
+        PipelineGraph sixSteps = templates.all().stream().filter(t -> t.id().equals("fine-tune-and-deploy"))
+                .findFirst().orElseThrow().graph();
         long pipelineId = SignedIn.as(engineer, List.of(Role.ML_ENGINEER),
-                () -> pipelines.create(Users.uniqueName("matrix"), null, PipelineGraph.empty(), null).id());
+                () -> pipelines.create(Users.uniqueName("matrix"), null, sixSteps, null).id());
         parameters.put("pipelineId", String.valueOf(pipelineId));
+        parameters.put("runId", String.valueOf(SignedIn.as(engineer, List.of(Role.ML_ENGINEER),
+                () -> runs.start(pipelineId, RunTrigger.MANUAL).id())));
 
         List<String> mismatches = new ArrayList<>();
         int checked = 0;
