@@ -70,7 +70,9 @@ class EmbeddedWorker implements SmartLifecycle {
             log.info("Embedded worker disabled (studio.worker.embedded.enabled=false)");
             return;
         }
-        workerId = "embedded-" + ManagementFactory.getRuntimeMXBean().getName().replace('@', '-');
+        // unique per start: a restarted server is a new worker, and its predecessor's leases expire on their own
+        workerId = "embedded-" + ManagementFactory.getRuntimeMXBean().getName().replace('@', '-') + "-"
+                + Long.toString(System.nanoTime() % 1_000_000, 36);
         Capabilities capabilities = Capabilities.probe(workDir);
         registry.register(workerId, "Embedded worker", WorkerKind.EMBEDDED, slots, capabilities);
         running = true;

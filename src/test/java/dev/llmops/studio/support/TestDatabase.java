@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.boot.test.util.TestPropertyValues;
@@ -21,12 +23,14 @@ public final class TestDatabase {
     private TestDatabase() {
     }
 
+    /** Short leases, retries and reaper period so failure paths finish in seconds. */
+    private static final List<String> COMMON = List.of("vaadin.launch-browser=false",
+            "studio.run.lease-duration=3s", "studio.run.retry-base-delay=100ms", "studio.run.reaper-interval=1s",
+            "studio.worker.work-dir=target/worker");
+
     /** Settings every test context shares. */
     private static TestPropertyValues common() {
-        // short leases, retries and reaper period so failure paths finish in seconds
-        return TestPropertyValues.of("vaadin.launch-browser=false", "studio.run.lease-duration=3s",
-                "studio.run.retry-base-delay=100ms", "studio.run.reaper-interval=1s",
-                "studio.worker.work-dir=target/worker-" + UUID.randomUUID());
+        return TestPropertyValues.of(COMMON);
     }
 
     public static final class H2 implements ApplicationContextInitializer<ConfigurableApplicationContext> {
@@ -46,6 +50,11 @@ public final class TestDatabase {
 
         @Override
         public void initialize(ConfigurableApplicationContext context) {
+            TestPropertyValues.of(properties(newDatabase())).applyTo(context);
+        }
+
+        /** A fresh, empty database in the shared server; returns its JDBC URL. */
+        public static String newDatabase() {
             EmbeddedPostgres pg = server();
             String database = "studio_" + DATABASES.incrementAndGet();
             try (Connection connection = pg.getPostgresDatabase().getConnection();
@@ -54,9 +63,15 @@ public final class TestDatabase {
             } catch (SQLException e) {
                 throw new IllegalStateException("Cannot create test database " + database, e);
             }
-            common().and("spring.datasource.url=" + pg.getJdbcUrl("postgres", database),
-                    "spring.datasource.username=postgres", "spring.datasource.password=postgres")
-                    .applyTo(context);
+            return pg.getJdbcUrl("postgres", database);
+        }
+
+        /** Datasource settings for a URL from {@link #newDatabase()}, plus the settings every test context shares. */
+        public static String[] properties(String url) {
+            List<String> all = new ArrayList<>(List.of("spring.datasource.url=" + url,
+                    "spring.datasource.username=postgres", "spring.datasource.password=postgres"));
+            all.addAll(COMMON);
+            return all.toArray(String[]::new);
         }
 
         private static synchronized EmbeddedPostgres server() {
