@@ -2,12 +2,16 @@ package dev.llmops.studio;
 
 import com.vaadin.flow.component.page.AppShellConfigurator;
 import com.vaadin.flow.component.page.Push;
+import com.vaadin.flow.server.LoadDependenciesOnStartup;
 import com.vaadin.flow.theme.Theme;
 import com.vaadin.flow.theme.lumo.Lumo;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 @SpringBootApplication
+// Every screen's component scripts load with the application: per-route lazy chunks left a route without the
+// grid's connector when it was opened directly (found by the browser tests on the workers screen).
+@LoadDependenciesOnStartup
 @Theme(value = "studio", variant = Lumo.LIGHT)
 @Push
 public class StudioApplication implements AppShellConfigurator {

@@ -40,6 +40,7 @@ import dev.llmops.studio.platform.NotFoundException;
 import dev.llmops.studio.run.RunService;
 import dev.llmops.studio.run.RunSummary;
 import dev.llmops.studio.run.RunTrigger;
+import dev.llmops.studio.run.Schedules;
 import dev.llmops.studio.security.CurrentUser;
 import dev.llmops.studio.security.Permission;
 import dev.llmops.studio.security.RequiresPermission;
@@ -49,6 +50,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The pipeline editor: the canvas (palette, ports, undo) in the browser, the authoritative graph, validation,
@@ -64,6 +66,7 @@ public class DesignerView extends VerticalLayout implements BeforeEnterObserver,
     private final boolean canEdit;
     private final boolean canRun;
     private final RunService runs;
+    private final Schedules schedules;
     private final Button run = new Button("Run", VaadinIcon.PLAY.create());
 
     private final FlowCanvas canvas = new FlowCanvas();
@@ -82,9 +85,11 @@ public class DesignerView extends VerticalLayout implements BeforeEnterObserver,
     private List<String> selection = List.of();
     private boolean dirty;
 
-    DesignerView(PipelineService pipelines, NodeTypeCatalog catalog, CurrentUser currentUser, RunService runs) {
+    DesignerView(PipelineService pipelines, NodeTypeCatalog catalog, CurrentUser currentUser, RunService runs,
+            Schedules schedules) {
         this.pipelines = pipelines;
         this.runs = runs;
+        this.schedules = schedules;
         this.canRun = currentUser.has(Permission.RUNS_START);
         this.catalog = catalog;
         this.canEdit = currentUser.has(Permission.PIPELINES_EDIT);
@@ -208,10 +213,31 @@ public class DesignerView extends VerticalLayout implements BeforeEnterObserver,
         } else if (selected.size() > 1) {
             properties.showHint(selected.size() + " steps selected. Select one to edit its parameters.");
         } else {
-            properties.showHint(graph.nodes().isEmpty()
-                    ? "Drag a step from the palette onto the canvas to start."
-                    : "Select a step on the canvas to see and edit its parameters.");
+            properties.showPipelineSettings(graph.schedule(), !canEdit, this::scheduleChanged,
+                    graph.nodes().isEmpty()
+                            ? "Drag a step from the palette onto the canvas to start."
+                            : "Select a step on the canvas to see and edit its parameters.");
+            showSchedule();
         }
+    }
+
+    /** The pipeline-wide schedule was edited in the settings: like a parameter change, pushed to the canvas. */
+    private void scheduleChanged(String schedule) {
+        if (Objects.equals(schedule, graph.schedule())) {
+            return;
+        }
+        graph = new PipelineGraph(schedule, graph.nodes(), graph.edges());
+        dirty = true;
+        canvas.setGraph(PipelineJson.write(graph));
+        revalidate(pipelines.validate(graph));
+        showSchedule();
+        refreshBadges();
+    }
+
+    private void showSchedule() {
+        String error = issues.stream().filter(i -> i.nodeId() == null && "schedule".equals(i.field()))
+                .map(ValidationIssue::message).findFirst().orElse(null);
+        properties.showSchedule(error, schedules.nextFireTimes(graph.schedule(), 3));
     }
 
     private void parameterChanged(String nodeId, String name, Object value) {

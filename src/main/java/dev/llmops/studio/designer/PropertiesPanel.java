@@ -19,21 +19,34 @@ import dev.llmops.studio.pipeline.GraphNode;
 import dev.llmops.studio.pipeline.NodeType;
 import dev.llmops.studio.pipeline.ParamSpec;
 import dev.llmops.studio.pipeline.ValidationIssue;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * The form for one selected step, generated from its type's parameter schema: one field per parameter with
- * label, help and range; the server's validation messages appear under the fields they concern.
+ * label, help and range; the server's validation messages appear under the fields they concern. With no step
+ * selected it shows the pipeline's own settings (the cron schedule and when it fires next) above a hint.
  */
 class PropertiesPanel extends VerticalLayout {
 
     /** Label changes use this pseudo-parameter name. */
     static final String LABEL = "__label";
 
+    private static final DateTimeFormatter FIRE_TIME = DateTimeFormatter.ofPattern("EEE yyyy-MM-dd HH:mm:ss",
+            Locale.ENGLISH);
+
     private final Map<String, HasValidation> fields = new HashMap<>();
+    /** The schedule field and its "Next runs" line while the pipeline settings are shown, else null. */
+    private TextField scheduleField;
+    private Div nextRuns;
 
     PropertiesPanel() {
         setId("properties-panel");
@@ -43,8 +56,68 @@ class PropertiesPanel extends VerticalLayout {
     }
 
     void showHint(String text) {
+        clear();
+        addHint(text);
+    }
+
+    /**
+     * The pipeline's settings: its schedule (bound to the graph through {@code onScheduleChange}, which receives
+     * the new expression or {@code null}) with the next fire times, then {@code hint}.
+     */
+    void showPipelineSettings(String schedule, boolean readOnly, Consumer<String> onScheduleChange, String hint) {
+        clear();
+        H3 title = new H3("Pipeline settings");
+        title.addClassName("panel-title");
+        add(title);
+
+        scheduleField = new TextField("Schedule (cron, UTC)");
+        scheduleField.setId("pipeline-schedule");
+        scheduleField.setPlaceholder("0 0 3 * * ?");
+        scheduleField.setHelperText("Starts the saved version on a Quartz cron expression with seconds: second,"
+                + " minute, hour, day of month, month, day of week (e.g. “0 0 3 * * ?” is 03:00 UTC daily). Leave"
+                + " empty for no schedule. Takes effect when saved.");
+        scheduleField.setWidthFull();
+        scheduleField.setValue(schedule == null ? "" : schedule);
+        scheduleField.setReadOnly(readOnly);
+        scheduleField.setClearButtonVisible(!readOnly);
+        scheduleField.setValueChangeMode(ValueChangeMode.ON_CHANGE);
+        scheduleField.addValueChangeListener(e -> {
+            if (e.isFromClient()) {
+                String value = e.getValue().trim();
+                onScheduleChange.accept(value.isEmpty() ? null : value);
+            }
+        });
+        nextRuns = new Div();
+        nextRuns.setId("next-runs");
+        nextRuns.addClassName("panel-hint");
+        add(scheduleField, nextRuns);
+        addHint(hint);
+    }
+
+    /**
+     * Updates the schedule's error (null for none) and next fire times (empty when not scheduled) in place, when
+     * the pipeline settings are shown.
+     */
+    void showSchedule(String error, Optional<List<ZonedDateTime>> next) {
+        if (scheduleField == null) {
+            return;
+        }
+        scheduleField.setErrorMessage(error);
+        scheduleField.setInvalid(error != null);
+        nextRuns.setText(next.filter(times -> !times.isEmpty())
+                .map(times -> "Next runs: " + times.stream().map(FIRE_TIME::format).collect(Collectors.joining(", "))
+                        + " (UTC)")
+                .orElse("Not scheduled"));
+    }
+
+    private void clear() {
         removeAll();
         fields.clear();
+        scheduleField = null;
+        nextRuns = null;
+    }
+
+    private void addHint(String text) {
         Paragraph hint = new Paragraph(text);
         hint.addClassName("panel-hint");
         add(hint);
@@ -52,8 +125,7 @@ class PropertiesPanel extends VerticalLayout {
 
     void show(NodeType type, GraphNode node, List<ValidationIssue> issues, boolean readOnly,
             BiConsumer<String, Object> onChange) {
-        removeAll();
-        fields.clear();
+        clear();
         H3 title = new H3(type.name());
         title.addClassName("panel-title");
         Paragraph description = new Paragraph(type.description());

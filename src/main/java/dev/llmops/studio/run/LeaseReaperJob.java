@@ -4,7 +4,6 @@ import org.quartz.DisallowConcurrentExecution;
 import org.quartz.JobExecutionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.scheduling.quartz.QuartzJobBean;
 
 /**
@@ -16,8 +15,12 @@ public class LeaseReaperJob extends QuartzJobBean {
 
     private static final Logger log = LoggerFactory.getLogger(LeaseReaperJob.class);
 
-    @Autowired
-    private TaskDispatcher dispatcher;
+    private final TaskDispatcher dispatcher;
+
+    /** Quartz creates the job through Spring's job factory, which injects constructors like any bean. */
+    LeaseReaperJob(TaskDispatcher dispatcher) {
+        this.dispatcher = dispatcher;
+    }
 
     @Override
     protected void executeInternal(JobExecutionContext context) {

@@ -79,6 +79,25 @@ class RunRepository {
         return db.select(RUN.GRAPH).from(RUN).where(RUN.ID.eq(runId)).fetchOptional(RUN.GRAPH);
     }
 
+    /**
+     * Locks the run's row until the transaction ends. Settling a run reads all its tasks; without the lock two
+     * servers finishing the last two tasks at once would each see the other's still running, and neither would
+     * end the run.
+     */
+    void lockRun(long runId) {
+        db.select(RUN.ID).from(RUN).where(RUN.ID.eq(runId)).forUpdate().fetch();
+    }
+
+    /** Runs still open although every task has finished: the reaper settles them (a safety net). */
+    List<Long> unsettledRuns() {
+        return db.select(RUN.ID).from(RUN)
+                .where(RUN.STATUS.in(RunStatus.RUNNING.name(), RunStatus.CANCELLING.name()))
+                .andNotExists(DSL.selectOne().from(TASK_RUN).where(TASK_RUN.RUN_ID.eq(RUN.ID))
+                        .and(TASK_RUN.STATUS.notIn(TaskStatus.SUCCEEDED.name(), TaskStatus.FAILED.name(),
+                                TaskStatus.CANCELLED.name())))
+                .fetch(RUN.ID);
+    }
+
     Optional<RunStatus> runStatus(long runId) {
         return db.select(RUN.STATUS).from(RUN).where(RUN.ID.eq(runId)).fetchOptional(RUN.STATUS)
                 .map(RunStatus::valueOf);
@@ -179,6 +198,15 @@ class RunRepository {
     void progress(long taskId, String workerId, double fraction) {
         db.update(TASK_RUN).set(TASK_RUN.PROGRESS, fraction)
                 .where(TASK_RUN.ID.eq(taskId)).and(TASK_RUN.WORKER_ID.eq(workerId)).execute();
+    }
+
+    /** Tasks currently held by workers (leased or running), with their run's pipeline name. */
+    List<HeldTask> heldTasks() {
+        return db.select(TASK_RUN.WORKER_ID, TASK_RUN.RUN_ID, TASK_RUN.NODE_LABEL, RUN.PIPELINE_NAME)
+                .from(TASK_RUN).join(RUN).on(RUN.ID.eq(TASK_RUN.RUN_ID))
+                .where(TASK_RUN.STATUS.in(TaskStatus.LEASED.name(), TaskStatus.RUNNING.name()))
+                .fetch(r -> new HeldTask(r.get(TASK_RUN.WORKER_ID), r.get(TASK_RUN.RUN_ID), r.get(TASK_RUN.NODE_LABEL),
+                        r.get(RUN.PIPELINE_NAME)));
     }
 
     List<TaskRow> expiredLeases(OffsetDateTime now) {

@@ -112,6 +112,13 @@ public class RunService {
         return runs.logAfter(taskId, afterLogId, Math.max(1, Math.min(limit, 1000)));
     }
 
+    /** What each worker holds right now, for the workers screen. */
+    @Transactional(readOnly = true)
+    public List<HeldTask> heldTasks() {
+        currentUser.require(Permission.RUNS_VIEW);
+        return runs.heldTasks();
+    }
+
     private RunSummary existing(long runId) {
         return runs.run(runId).orElseThrow(() -> new NotFoundException("No run with id " + runId + "."));
     }

@@ -150,6 +150,7 @@ public class TaskDispatcher {
                 reaped++;
             }
         }
+        runs.unsettledRuns().forEach(this::settleRun);
         return reaped;
     }
 
@@ -221,6 +222,7 @@ public class TaskDispatcher {
 
     /** Ends the run when every task is finished: succeeded, failed (cancelling the rest) or cancelled. */
     private void settleRun(long runId) {
+        runs.lockRun(runId);
         List<TaskRow> tasks = runs.tasks(runId);
         RunStatus status = runs.runStatus(runId).orElseThrow();
         boolean anyFailed = tasks.stream().anyMatch(t -> TaskStatus.FAILED.name().equals(t.status().name()));

@@ -22,7 +22,8 @@ public enum Permission {
     PIPELINES_VIEW("See pipelines, their versions and validation", EnumSet.allOf(Role.class)),
     PIPELINES_EDIT("Create, edit, import, restore and delete pipelines", EnumSet.of(ML_ENGINEER, DOMAIN_EXPERT)),
     RUNS_VIEW("See runs, their tasks and logs", EnumSet.allOf(Role.class)),
-    RUNS_START("Start and cancel pipeline runs", EnumSet.of(ML_ENGINEER, DOMAIN_EXPERT));
+    RUNS_START("Start and cancel pipeline runs", EnumSet.of(ML_ENGINEER, DOMAIN_EXPERT)),
+    WORKERS_MANAGE("See workers, drain, disable and enable them", EnumSet.of(ADMIN, ML_ENGINEER));
 
     private final String description;
     private final Set<Role> roles;

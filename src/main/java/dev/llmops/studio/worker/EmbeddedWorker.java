@@ -74,7 +74,8 @@ class EmbeddedWorker implements SmartLifecycle {
         workerId = "embedded-" + ManagementFactory.getRuntimeMXBean().getName().replace('@', '-') + "-"
                 + Long.toString(System.nanoTime() % 1_000_000, 36);
         Capabilities capabilities = Capabilities.probe(workDir);
-        registry.register(workerId, "Embedded worker", WorkerKind.EMBEDDED, slots, capabilities);
+        registry.register(workerId, "Embedded worker on " + ManagementFactory.getRuntimeMXBean().getName(),
+                WorkerKind.EMBEDDED, slots, capabilities);
         running = true;
         heartbeats = Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, "worker-heartbeat");
@@ -94,6 +95,10 @@ class EmbeddedWorker implements SmartLifecycle {
     private void loop(Capabilities capabilities) {
         while (running) {
             try {
+                if (!registry.state(workerId).map(WorkerState::takesTasks).orElse(false)) {
+                    Thread.sleep(1000); // drained or disabled on the workers screen
+                    continue;
+                }
                 Optional<TaskLease> lease = dispatcher.lease(workerId, capabilities.cpuCores(),
                         capabilities.gpus().size(), (int) Math.min(Integer.MAX_VALUE, capabilities.memoryMb()));
                 if (lease.isPresent()) {

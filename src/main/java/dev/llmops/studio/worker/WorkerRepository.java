@@ -6,6 +6,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
 import org.jooq.DSLContext;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
@@ -34,10 +36,10 @@ class WorkerRepository {
         }
         db.insertInto(WORKER)
                 .set(WORKER.ID, id).set(WORKER.NAME, name).set(WORKER.KIND, kind.name())
-                .set(WORKER.STATE, "ONLINE").set(WORKER.SLOTS, slots).set(WORKER.CAPABILITIES, json)
+                .set(WORKER.STATE, WorkerState.ONLINE.name()).set(WORKER.SLOTS, slots).set(WORKER.CAPABILITIES, json)
                 .set(WORKER.REGISTERED_AT, now).set(WORKER.LAST_HEARTBEAT_AT, now)
                 .onConflict(WORKER.ID).doUpdate()
-                .set(WORKER.STATE, "ONLINE").set(WORKER.SLOTS, slots).set(WORKER.CAPABILITIES, json)
+                .set(WORKER.STATE, WorkerState.ONLINE.name()).set(WORKER.SLOTS, slots).set(WORKER.CAPABILITIES, json)
                 .set(WORKER.LAST_HEARTBEAT_AT, now)
                 .execute();
     }
@@ -49,6 +51,30 @@ class WorkerRepository {
 
     @Transactional
     void offline(String id) {
-        db.update(WORKER).set(WORKER.STATE, "OFFLINE").where(WORKER.ID.eq(id)).execute();
+        db.update(WORKER).set(WORKER.STATE, WorkerState.OFFLINE.name()).where(WORKER.ID.eq(id)).execute();
+    }
+
+    @Transactional
+    boolean setState(String id, WorkerState state) {
+        return db.update(WORKER).set(WORKER.STATE, state.name()).where(WORKER.ID.eq(id)).execute() == 1;
+    }
+
+    Optional<WorkerState> state(String id) {
+        return db.select(WORKER.STATE).from(WORKER).where(WORKER.ID.eq(id)).fetchOptional(WORKER.STATE)
+                .map(WorkerState::valueOf);
+    }
+
+    List<WorkerInfo> all() {
+        return db.selectFrom(WORKER).orderBy(WORKER.STATE, WORKER.NAME, WORKER.ID).fetch(w -> {
+            Capabilities capabilities;
+            try {
+                capabilities = JSON.readValue(w.getCapabilities(), Capabilities.class);
+            } catch (JsonProcessingException e) {
+                capabilities = new Capabilities(0, 0, 0, List.of());
+            }
+            return new WorkerInfo(w.getId(), w.getName(), WorkerKind.valueOf(w.getKind()),
+                    WorkerState.valueOf(w.getState()), w.getSlots(), capabilities, w.getRegisteredAt(),
+                    w.getLastHeartbeatAt());
+        });
     }
 }

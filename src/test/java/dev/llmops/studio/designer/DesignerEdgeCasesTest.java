@@ -67,8 +67,9 @@ class DesignerEdgeCasesTest {
 
             page.locator("#save-pipeline").click();
             page.locator("#confirm-save").click();
-            Locator conflict = page.locator("vaadin-confirm-dialog-overlay, #conflict-dialog").first();
-            assertThat(conflict).containsText(bob);
+            // the dialog's text lives in its overlay; the element's message property is the stable way to read it
+            page.waitForCondition(() -> String.valueOf(page.locator("#conflict-dialog").evaluate("d => d.message"))
+                    .contains(bob + " saved version 2"));
             session.screenshot("designer-conflict");
             page.locator("vaadin-button").filter(new Locator.FilterOptions().setHasText("Save mine as a copy")).click();
             page.waitForURL(Pattern.compile(".*/pipelines/(?!" + id + "$)\\d+$"));

@@ -28,6 +28,15 @@ public final class TestDatabase {
             "studio.run.lease-duration=3s", "studio.run.retry-base-delay=100ms", "studio.run.reaper-interval=1s",
             "studio.worker.work-dir=target/worker");
 
+    /**
+     * Quartz keeps the job store's connection provider in a JVM-wide registry keyed by scheduler name. Test
+     * contexts on different databases therefore need different names, or one context's scheduler would use
+     * another's (possibly closed) database; servers of one cluster share the name of their database.
+     */
+    static String quartzName(String database) {
+        return "spring.quartz.properties.org.quartz.scheduler.instanceName=studio-" + database;
+    }
+
     /** Settings every test context shares. */
     private static TestPropertyValues common() {
         return TestPropertyValues.of(COMMON);
@@ -37,7 +46,7 @@ public final class TestDatabase {
         @Override
         public void initialize(ConfigurableApplicationContext context) {
             String name = "studio-" + UUID.randomUUID();
-            common().and("spring.datasource.url=jdbc:h2:mem:" + name
+            common().and(quartzName(name), "spring.datasource.url=jdbc:h2:mem:" + name
                     + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
                     "spring.datasource.username=sa", "spring.datasource.password=")
                     .applyTo(context);
@@ -68,7 +77,7 @@ public final class TestDatabase {
 
         /** Datasource settings for a URL from {@link #newDatabase()}, plus the settings every test context shares. */
         public static String[] properties(String url) {
-            List<String> all = new ArrayList<>(List.of("spring.datasource.url=" + url,
+            List<String> all = new ArrayList<>(List.of(quartzName(url.replaceAll(".*/", "")), "spring.datasource.url=" + url,
                     "spring.datasource.username=postgres", "spring.datasource.password=postgres"));
             all.addAll(COMMON);
             return all.toArray(String[]::new);

@@ -25,6 +25,8 @@ import org.springframework.transaction.annotation.Transactional;
 public class UserAccountService {
 
     private static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._-]{2,63}");
+    /** Actors the system records under; a user with one of these names would make the audit trail ambiguous. */
+    private static final Set<String> RESERVED = Set.of("system", "scheduler", "anonymous");
 
     private final UserAccountRepository users;
     private final PasswordEncoder passwordEncoder;
@@ -137,6 +139,10 @@ public class UserAccountService {
     private static void checkUsername(String username) {
         if (username.isEmpty()) {
             throw new InvalidRequestException("username", "User name is required.");
+        }
+        if (RESERVED.contains(username)) {
+            throw new InvalidRequestException("username", "“" + username + "” is reserved for the system's own "
+                    + "actions in the audit log; choose another name.");
         }
         if (!USERNAME.matcher(username).matches()) {
             throw new InvalidRequestException("username", "User name must be 3 to 64 characters: lower-case "
