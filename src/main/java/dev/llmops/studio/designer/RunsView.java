@@ -1,9 +1,6 @@
 package dev.llmops.studio.designer;
 
-import com.vaadin.flow.component.AttachEvent;
-import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.Component;
-import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Div;
@@ -22,6 +19,7 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouterLink;
 import dev.llmops.studio.pipeline.PipelineService;
+import dev.llmops.studio.platform.PeriodicRefresh;
 import dev.llmops.studio.pipeline.PipelineSummary;
 import dev.llmops.studio.run.RunService;
 import dev.llmops.studio.run.RunStatus;
@@ -32,10 +30,6 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /** All runs, newest first, filtered by pipeline, state and who started them; refreshed while open. */
 @Route("runs")
@@ -45,18 +39,12 @@ import java.util.concurrent.TimeUnit;
 public class RunsView extends VerticalLayout {
 
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
-    private static final ScheduledExecutorService TICKS = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "runs-list-refresh");
-        thread.setDaemon(true);
-        return thread;
-    });
 
     private final RunService runs;
     private final Select<PipelineSummary> pipeline = new Select<>();
     private final Select<RunStatus> status = new Select<>();
     private final TextField startedBy = new TextField();
     private final Grid<RunSummary> grid = new Grid<>(RunSummary.class, false);
-    private ScheduledFuture<?> tick;
 
     RunsView(RunService runs, PipelineService pipelines) {
         this.runs = runs;
@@ -102,20 +90,9 @@ public class RunsView extends VerticalLayout {
         grid.setSizeFull();
         add(filters, grid);
         refresh();
+        PeriodicRefresh.whileAttached(this, Duration.ofSeconds(2), this::refresh);
     }
 
-    @Override
-    protected void onAttach(AttachEvent event) {
-        UI ui = event.getUI();
-        tick = TICKS.scheduleAtFixedRate(() -> ui.access(this::refresh), 2, 2, TimeUnit.SECONDS);
-    }
-
-    @Override
-    protected void onDetach(DetachEvent event) {
-        if (tick != null) {
-            tick.cancel(false);
-        }
-    }
 
     private void refresh() {
         grid.setItems(runs.list(pipeline.getValue() == null ? null : pipeline.getValue().id(), status.getValue(),

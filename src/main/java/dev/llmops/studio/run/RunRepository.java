@@ -80,9 +80,9 @@ class RunRepository {
     }
 
     /**
-     * Locks the run's row until the transaction ends. Settling a run reads all its tasks; without the lock two
-     * servers finishing the last two tasks at once would each see the other's still running, and neither would
-     * end the run.
+     * Locks the run's row until the transaction ends, so the outcomes of one run's tasks are decided one at a time.
+     * Queueing a join and settling a run read the other tasks' states; without the lock two tasks finishing at
+     * once would each see the other still running, and neither would queue the join or end the run.
      */
     void lockRun(long runId) {
         db.select(RUN.ID).from(RUN).where(RUN.ID.eq(runId)).forUpdate().fetch();

@@ -119,6 +119,9 @@ public class TaskDispatcher {
             return;
         }
         TaskRow task = runs.task(taskId).orElseThrow();
+        // before reading which predecessors have succeeded: two steps feeding one join that finish at the same
+        // moment would otherwise each see the other still running, and nobody would queue the join
+        runs.lockRun(task.runId());
         queueReadySuccessors(task);
         settleRun(task.runId());
     }

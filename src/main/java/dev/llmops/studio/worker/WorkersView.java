@@ -1,9 +1,6 @@
 package dev.llmops.studio.worker;
 
-import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.Component;
-import com.vaadin.flow.component.DetachEvent;
-import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.grid.Grid;
@@ -17,6 +14,7 @@ import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import dev.llmops.studio.platform.Notifications;
+import dev.llmops.studio.platform.PeriodicRefresh;
 import dev.llmops.studio.run.HeldTask;
 import dev.llmops.studio.run.RunService;
 import dev.llmops.studio.security.Permission;
@@ -26,10 +24,6 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /** Every worker: state, capabilities, what it runs now, last heartbeat; drain, disable, enable. */
@@ -41,18 +35,12 @@ public class WorkersView extends VerticalLayout {
 
     /** A worker silent for longer than this is shown as not responding. */
     private static final Duration STALE = Duration.ofSeconds(30);
-    private static final ScheduledExecutorService TICKS = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "workers-refresh");
-        thread.setDaemon(true);
-        return thread;
-    });
 
     private final WorkerService workers;
     private final RunService runs;
     private final Clock clock;
     private final Grid<WorkerInfo> grid = new Grid<>(WorkerInfo.class, false);
     private Map<String, List<HeldTask>> held = Map.of();
-    private ScheduledFuture<?> tick;
 
     WorkersView(WorkerService workers, RunService runs, Clock clock) {
         this.workers = workers;
@@ -90,20 +78,9 @@ public class WorkersView extends VerticalLayout {
         grid.setSizeFull();
         add(hint, grid);
         refresh();
+        PeriodicRefresh.whileAttached(this, Duration.ofSeconds(2), this::refresh);
     }
 
-    @Override
-    protected void onAttach(AttachEvent event) {
-        UI ui = event.getUI();
-        tick = TICKS.scheduleAtFixedRate(() -> ui.access(this::refresh), 2, 2, TimeUnit.SECONDS);
-    }
-
-    @Override
-    protected void onDetach(DetachEvent event) {
-        if (tick != null) {
-            tick.cancel(false);
-        }
-    }
 
     private void refresh() {
         held = runs.heldTasks().stream().collect(Collectors.groupingBy(HeldTask::workerId));

@@ -128,6 +128,37 @@ abstract class RunEngineContractTests {
     }
 
     @Test
+    void aJoinWhoseInputsFinishAtTheSameMomentStillRuns() {
+        // two independent branches meet in Evaluate; a barrier makes both finish together, ten times over
+        var nodes = List.of(
+                new dev.llmops.studio.pipeline.GraphNode("upA", "dataset-upload", "Data A", 0, 0,
+                        java.util.Map.of("dataset", "a")),
+                new dev.llmops.studio.pipeline.GraphNode("ft", "fine-tune", "Train", 260, 0, java.util.Map.of()),
+                new dev.llmops.studio.pipeline.GraphNode("upB", "dataset-upload", "Data B", 260, 140,
+                        java.util.Map.of("dataset", "b")),
+                new dev.llmops.studio.pipeline.GraphNode("ev", "evaluate", "Join", 520, 0, java.util.Map.of()));
+        var edges = List.of(new GraphEdge("e1", "upA", "dataset", "ft", "dataset"),
+                new GraphEdge("e2", "ft", "model", "ev", "model"),
+                new GraphEdge("e3", "upB", "dataset", "ev", "dataset"));
+        long joinPipeline = as(() -> pipelines.create(Users.uniqueName("join"), null,
+                new PipelineGraph(null, nodes, edges), null).id());
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+        ScriptedExecutors.Script meet = context -> together.await(20, java.util.concurrent.TimeUnit.SECONDS);
+        ScriptedExecutors.script("ft", meet);
+        ScriptedExecutors.script("upB", meet);
+        for (int i = 0; i < 10; i++) {
+            long runId = as(() -> runs.start(joinPipeline, RunTrigger.MANUAL).id());
+            RunDetail done = await(runId, d -> d.summary().status().finished() || d.tasks().stream()
+                    .noneMatch(t -> t.status() == TaskStatus.QUEUED || t.status() == TaskStatus.LEASED
+                            || t.status() == TaskStatus.RUNNING) && task(d, "ev").status() == TaskStatus.PENDING
+                            && task(d, "ft").status() == TaskStatus.SUCCEEDED
+                            && task(d, "upB").status() == TaskStatus.SUCCEEDED);
+            assertThat(done.summary().status()).as("run %d of 10: %s", i + 1, summary(done))
+                    .isEqualTo(RunStatus.SUCCEEDED);
+        }
+    }
+
+    @Test
     void aPipelineWithIssuesIsRefusedWithTheReason() {
         long broken = as(() -> pipelines.create(Users.uniqueName("broken"), null, PipelineGraph.empty(), null).id());
         assertThatThrownBy(() -> as(() -> runs.start(broken, RunTrigger.MANUAL)))
