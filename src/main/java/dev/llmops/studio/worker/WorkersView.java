@@ -53,14 +53,14 @@ public class WorkersView extends VerticalLayout {
         hint.addClassName("panel-hint");
 
         grid.setId("workers-grid");
-        grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES);
-        grid.addColumn(WorkerInfo::name).setHeader("Worker").setAutoWidth(true);
+        grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_WRAP_CELL_CONTENT);
+        grid.addColumn(WorkerInfo::name).setHeader("Worker").setFlexGrow(1);
         grid.addColumn(w -> w.kind().name().toLowerCase()).setHeader("Kind").setAutoWidth(true).setFlexGrow(0);
         grid.addComponentColumn(this::state).setHeader("State").setAutoWidth(true).setFlexGrow(0);
         grid.addColumn(w -> w.slots() + " slots · " + w.capabilities().cpuCores() + " cores · "
                 + Math.round(w.capabilities().memoryMb() / 1024.0) + " GB RAM · "
                 + Math.round(w.capabilities().freeDiskMb() / 1024.0) + " GB free disk")
-                .setHeader("Capacity").setAutoWidth(true);
+                .setHeader("Capacity").setFlexGrow(1);
         grid.addColumn(w -> w.capabilities().gpus().isEmpty() ? "none"
                 : w.capabilities().gpus().stream().map(g -> g.name() + " (" + g.memoryMb() / 1024 + " GB, "
                         + g.utilizationPercent() + " %)").collect(Collectors.joining(", ")))
