@@ -128,7 +128,7 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
 
         SplitLayout split = new SplitLayout(canvas, side);
         split.setSizeFull();
-        split.setSplitterPosition(55);
+        split.setSplitterPosition(62);
         add(bar, split);
         expand(split);
     }

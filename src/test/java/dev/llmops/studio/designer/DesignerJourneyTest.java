@@ -60,6 +60,12 @@ class DesignerJourneyTest {
                 id = Long.parseLong(page.url().replaceAll(".*/pipelines/", ""));
                 Locator pane = page.locator(".react-flow__pane");
                 pane.waitFor();
+                // the palette offers every catalog step: the six of the loop plus Evaluate and Quality gate
+                assertThat(page.locator("[data-node-type]")).hasCount(8);
+                for (String type : List.of("dataset-upload", "fine-tune", "quantize", "deploy", "prompt-test",
+                        "human-review", "evaluate", "gate")) {
+                    assertThat(page.locator("[data-node-type=" + type + "]")).isVisible();
+                }
                 session.screenshot("designer-01-empty");
 
                 // drag the six steps from the palette onto the canvas, two per row
