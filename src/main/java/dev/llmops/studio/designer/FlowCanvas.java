@@ -85,11 +85,6 @@ public class FlowCanvas extends ReactAdapterComponent implements HasSize {
         setState("graph", graphJson);
     }
 
-    /** The latest graph JSON, whether it was set here or edited in the browser. */
-    public String getGraph() {
-        return graph;
-    }
-
     /** Called with the whole graph JSON after each change made in the browser (not for {@link #setGraph}). */
     public Registration addGraphChangeListener(SerializableConsumer<String> listener) {
         graphListeners.add(Objects.requireNonNull(listener));

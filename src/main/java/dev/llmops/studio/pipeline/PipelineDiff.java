@@ -43,10 +43,6 @@ public record PipelineDiff(List<String> added, List<String> removed, List<String
                 !Objects.equals(before.schedule(), after.schedule()));
     }
 
-    public boolean isEmpty() {
-        return added.isEmpty() && removed.isEmpty() && changed.isEmpty() && moved == 0 && edgesAdded == 0
-                && edgesRemoved == 0 && !scheduleChanged;
-    }
 
     /** For example "added Quantize; changed Fine-tune; 2 connections added". */
     public String summary() {

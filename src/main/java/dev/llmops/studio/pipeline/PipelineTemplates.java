@@ -47,6 +47,12 @@ public class PipelineTemplates {
         return templates;
     }
 
+    /** The template with this id (its file name without {@code .json}). */
+    public PipelineTemplate get(String id) {
+        return all().stream().filter(t -> t.id().equals(id)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("No template '" + id + "'"));
+    }
+
     private static PipelineTemplate load(Resource resource) {
         String fileName = resource.getFilename();
         String id = fileName.substring(0, fileName.length() - ".json".length());

@@ -40,8 +40,7 @@ class DesignerEdgeCasesTest {
     void concurrentSaveBrokenImportAndIssueNavigation() {
         String alice = users.create("alice", Role.ML_ENGINEER);
         String bob = users.create("bob", Role.DOMAIN_EXPERT);
-        PipelineGraph template = templates.all().stream().filter(t -> t.id().equals("fine-tune-and-deploy"))
-                .findFirst().orElseThrow().graph();
+        PipelineGraph template = templates.get("fine-tune-and-deploy").graph();
         long id = SignedIn.as(alice, List.of(Role.ML_ENGINEER), () -> pipelines.create(
                 Users.uniqueName("Contested"), null, template, null).id());
 

@@ -41,8 +41,7 @@ class RunFromDesignerTest {
     @Test
     void runStartsFromTheDesignerAndNodesTurnSucceeded() {
         String engineer = users.create("watcher", Role.ML_ENGINEER);
-        var graph = templates.all().stream().filter(t -> t.id().equals("fine-tune-and-deploy")).findFirst()
-                .orElseThrow().graph();
+        var graph = templates.get("fine-tune-and-deploy").graph();
         long id = SignedIn.as(engineer, List.of(Role.ML_ENGINEER),
                 () -> pipelines.create(Users.uniqueName("Watched"), null, graph, null).id());
         ScriptedExecutors.script("finetune", context -> {

@@ -32,7 +32,7 @@ abstract class PipelineServiceContractTests {
     DSLContext db;
 
     private PipelineGraph template(String id) {
-        return templates.all().stream().filter(t -> t.id().equals(id)).findFirst().orElseThrow().graph();
+        return templates.get(id).graph();
     }
 
     private static PipelineGraph withParam(PipelineGraph graph, String nodeType, String param, Object value) {

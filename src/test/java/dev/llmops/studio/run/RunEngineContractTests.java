@@ -47,8 +47,7 @@ abstract class RunEngineContractTests {
     void pipeline() {
         executionsBefore = ScriptedExecutors.EXECUTIONS.size();
         engineer = users.create("runner", Role.ML_ENGINEER);
-        graph = templates.all().stream().filter(t -> t.id().equals("fine-tune-and-deploy")).findFirst()
-                .orElseThrow().graph();
+        graph = templates.get("fine-tune-and-deploy").graph();
         pipelineId = as(() -> pipelines.create(Users.uniqueName("run-me"), null, graph, null).id());
     }
 

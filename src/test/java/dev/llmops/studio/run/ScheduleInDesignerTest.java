@@ -40,8 +40,7 @@ class ScheduleInDesignerTest {
     void theScheduleIsEditedInThePipelineSettingsAndTakesEffectWhenSaved() throws Exception {
         String engineer = users.create("cron-editor", Role.ML_ENGINEER);
         String viewer = users.create("cron-viewer", Role.VIEWER);
-        PipelineGraph template = templates.all().stream().filter(t -> t.id().equals("fine-tune-and-deploy"))
-                .findFirst().orElseThrow().graph();
+        PipelineGraph template = templates.get("fine-tune-and-deploy").graph();
         long id = SignedIn.as(engineer, List.of(Role.ML_ENGINEER), () -> pipelines.create(
                 Users.uniqueName("Nightly"), null, template, null).id());
 

@@ -69,8 +69,7 @@ class ScheduleTest {
     void engineer() {
         ScriptedExecutors.reset();
         engineer = users.create("scheduling", Role.ML_ENGINEER);
-        template = templates.all().stream().filter(t -> t.id().equals("fine-tune-and-deploy")).findFirst()
-                .orElseThrow().graph();
+        template = templates.get("fine-tune-and-deploy").graph();
     }
 
     @AfterEach

@@ -68,8 +68,7 @@ class ServerFailoverTest {
     void aRunContinuesAfterItsServerStopsAndAnotherStarts() {
         String database = TestDatabase.Postgres.newDatabase();
         ConfigurableApplicationContext first = server(database);
-        PipelineGraph template = first.getBean(PipelineTemplates.class).all().stream()
-                .filter(t -> t.id().equals("fine-tune-and-deploy")).findFirst().orElseThrow().graph();
+        PipelineGraph template = first.getBean(PipelineTemplates.class).get("fine-tune-and-deploy").graph();
         long pipelineId = as(first, () -> first.getBean(PipelineService.class)
                 .create("survivor", null, template, null).id());
         ScriptedExecutors.script("finetune", context -> {

@@ -69,8 +69,7 @@ class RouteAccessMatrixTest {
         }
 
         String engineer = users.create("matrix-owner", Role.ML_ENGINEER);
-        PipelineGraph sixSteps = templates.all().stream().filter(t -> t.id().equals("fine-tune-and-deploy"))
-                .findFirst().orElseThrow().graph();
+        PipelineGraph sixSteps = templates.get("fine-tune-and-deploy").graph();
         long pipelineId = SignedIn.as(engineer, List.of(Role.ML_ENGINEER),
                 () -> pipelines.create(Users.uniqueName("matrix"), null, sixSteps, null).id());
         parameters.put("pipelineId", String.valueOf(pipelineId));

@@ -49,8 +49,7 @@ class WorkerStateTest {
 
         SignedIn.run(engineer, roles, () -> workers.setState(embedded.id(), WorkerState.DISABLED));
         try {
-            var graph = templates.all().stream().filter(t -> t.id().equals("fine-tune-and-deploy")).findFirst()
-                    .orElseThrow().graph();
+            var graph = templates.get("fine-tune-and-deploy").graph();
             long pipelineId = SignedIn.as(engineer, roles,
                     () -> pipelines.create(Users.uniqueName("paused"), null, graph, null).id());
             long runId = SignedIn.as(engineer, roles, () -> runs.start(pipelineId, RunTrigger.MANUAL).id());

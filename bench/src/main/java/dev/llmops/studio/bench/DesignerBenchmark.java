@@ -20,9 +20,7 @@ import dev.llmops.studio.pipeline.ValidationIssue;
 import dev.llmops.studio.security.Authorities;
 import dev.llmops.studio.security.Role;
 import dev.llmops.studio.security.users.UserAccountService;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -414,8 +412,8 @@ public final class DesignerBenchmark {
         StringBuilder out = new StringBuilder();
         out.append("\n===================== Designer benchmark: 300 steps, 400 connections =====================\n");
         out.append("date      ").append(LocalDate.now()).append('\n');
-        out.append("machine   ").append(nproc()).append(" CPUs (nproc), ").append(cpuModel()).append(", ")
-                .append(memTotal()).append(" RAM\n");
+        out.append("machine   ").append(Machine.nproc()).append(" CPUs (nproc), ").append(Machine.cpuModel()).append(", ")
+                .append(Machine.memTotal()).append(" RAM\n");
         out.append("java      ").append(System.getProperty("java.runtime.name")).append(' ')
                 .append(System.getProperty("java.runtime.version")).append(" (").append(System.getProperty("java.vm.name"))
                 .append(")\n");
@@ -501,38 +499,7 @@ public final class DesignerBenchmark {
         System.out.flush();
     }
 
-    private static String nproc() {
-        try {
-            Process process = new ProcessBuilder("nproc").redirectErrorStream(true).start();
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (process.waitFor() == 0 && !out.isEmpty()) {
-                return out;
-            }
-        } catch (IOException e) {
-            // fall through
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return String.valueOf(Runtime.getRuntime().availableProcessors());
-    }
 
-    private static String cpuModel() {
-        return procField(Path.of("/proc/cpuinfo"), "model name").orElse("unknown CPU");
-    }
 
-    private static String memTotal() {
-        return procField(Path.of("/proc/meminfo"), "MemTotal")
-                .map(v -> String.format(Locale.ROOT, "%.0f GiB",
-                        Long.parseLong(v.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0))
-                .orElse("unknown");
-    }
 
-    private static java.util.Optional<String> procField(Path file, String field) {
-        try {
-            return Files.readAllLines(file).stream().filter(line -> line.startsWith(field))
-                    .map(line -> line.substring(line.indexOf(':') + 1).trim()).findFirst();
-        } catch (IOException e) {
-            return java.util.Optional.empty();
-        }
-    }
 }

@@ -22,7 +22,6 @@ import dev.llmops.studio.security.Role;
 import dev.llmops.studio.security.users.UserAccountService;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -651,8 +650,8 @@ public final class RunBenchmark {
         StringBuilder out = new StringBuilder();
         out.append("\n========================== Run-engine benchmark: hand-off and 500-step DAG ==========================\n");
         out.append("date      ").append(LocalDate.now()).append('\n');
-        out.append("machine   ").append(nproc()).append(" CPUs (nproc), ").append(cpuModel()).append(", ")
-                .append(memTotal()).append(" RAM\n");
+        out.append("machine   ").append(Machine.nproc()).append(" CPUs (nproc), ").append(Machine.cpuModel()).append(", ")
+                .append(Machine.memTotal()).append(" RAM\n");
         out.append("java      ").append(System.getProperty("java.runtime.name")).append(' ')
                 .append(System.getProperty("java.runtime.version")).append(" (").append(System.getProperty("java.vm.name"))
                 .append(")\n");
@@ -694,7 +693,7 @@ public final class RunBenchmark {
                 d.maxParallel()));
         out.append(String.format(Locale.ROOT, "  process CPU during each run: %s s of %s s wall on %s CPUs%n",
                 d.cpuSeconds().stream().map(v -> String.format(Locale.ROOT, "%.1f", v)).toList(),
-                d.wallMs().stream().map(v -> String.format(Locale.ROOT, "%.1f", v / 1000)).toList(), nproc()));
+                d.wallMs().stream().map(v -> String.format(Locale.ROOT, "%.1f", v / 1000)).toList(), Machine.nproc()));
         if (probed) {
             out.append("\nwhere the time goes: TaskDispatcher calls, each with its transaction (ms)\n");
             appendCalls(out, "chain (hand-off) runs", h.calls(), CHAIN_RUNS, mean(h.runWallMs()));
@@ -795,38 +794,7 @@ public final class RunBenchmark {
         System.out.flush();
     }
 
-    private static String nproc() {
-        try {
-            Process process = new ProcessBuilder("nproc").redirectErrorStream(true).start();
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (process.waitFor() == 0 && !out.isEmpty()) {
-                return out;
-            }
-        } catch (IOException e) {
-            // fall through
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return String.valueOf(Runtime.getRuntime().availableProcessors());
-    }
 
-    private static String cpuModel() {
-        return procField(Path.of("/proc/cpuinfo"), "model name").orElse("unknown CPU");
-    }
 
-    private static String memTotal() {
-        return procField(Path.of("/proc/meminfo"), "MemTotal")
-                .map(v -> String.format(Locale.ROOT, "%.0f GiB",
-                        Long.parseLong(v.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0))
-                .orElse("unknown");
-    }
 
-    private static Optional<String> procField(Path file, String field) {
-        try {
-            return Files.readAllLines(file).stream().filter(line -> line.startsWith(field))
-                    .map(line -> line.substring(line.indexOf(':') + 1).trim()).findFirst();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-    }
 }
