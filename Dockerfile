@@ -16,7 +16,7 @@ RUN ./mvnw -B -q dependency:go-offline || true
 COPY db db
 COPY templates templates
 COPY src src
-RUN ./mvnw -B -DskipTests package && cp target/llmops-studio-*.jar /app.jar
+RUN ./mvnw -B -DskipTests package && cp target/llmops-studio.jar /app.jar
 
 FROM eclipse-temurin:17-jre
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \

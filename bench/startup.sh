@@ -26,7 +26,7 @@ stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
 case "$mode" in
   jar)
-    jar=$(ls "$here"/target/llmops-studio-*.jar | grep -v original | head -1)
+    jar="$here/target/llmops-studio.jar"
     [ -f "$jar" ] || { echo "build first: ./mvnw -DskipTests package" >&2; exit 1; }
     total=0
     for i in $(seq 1 "$runs"); do

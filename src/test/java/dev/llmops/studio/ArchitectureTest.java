@@ -40,7 +40,8 @@ class ArchitectureTest {
             Map.entry("Run", "run"),
             Map.entry("TaskRun", "run"),
             Map.entry("TaskLog", "run"),
-            Map.entry("Worker", "worker"));
+            Map.entry("Worker", "worker"),
+            Map.entry("WorkerToken", "worker"));
 
     @Test
     void modulesHaveNoCyclesAndUseOnlyEachOthersApi() {

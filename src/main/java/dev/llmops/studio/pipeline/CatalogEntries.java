@@ -6,7 +6,9 @@ import static dev.llmops.studio.pipeline.PortType.EVAL_REPORT;
 import static dev.llmops.studio.pipeline.PortType.FEEDBACK;
 import static dev.llmops.studio.pipeline.PortType.MODEL;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The node types the studio ships, in palette order. Only parameters without a sensible default are
@@ -21,8 +23,18 @@ final class CatalogEntries {
     }
 
     static List<NodeType> all() {
-        return List.of(datasetUpload(), fineTune(), quantize(), deploy(), promptTest(), humanReview(), evaluate(),
-                gate());
+        return Stream.of(datasetUpload(), fineTune(), quantize(), deploy(), promptTest(), humanReview(), evaluate(),
+                gate()).map(CatalogEntries::withWorkerLabels).toList();
+    }
+
+    /** Every step can be pinned to workers with given labels; the parameter comes last in the form. */
+    private static NodeType withWorkerLabels(NodeType type) {
+        List<ParamSpec> params = new ArrayList<>(type.params());
+        params.add(string(NodeTypeCatalog.WORKER_LABELS, "Worker labels", null, false,
+                "Run only on workers that have all these labels, comma-separated (e.g. gpu-a100). "
+                        + "Empty: any worker with the resources."));
+        return new NodeType(type.id(), type.name(), type.category(), type.icon(), type.description(), type.inputs(),
+                type.outputs(), params, type.resources());
     }
 
     private static NodeType datasetUpload() {

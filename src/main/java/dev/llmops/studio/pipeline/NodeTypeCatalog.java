@@ -14,6 +14,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class NodeTypeCatalog {
 
+    /** The parameter every step has: worker labels the step requires (comma-separated, empty = any worker). */
+    public static final String WORKER_LABELS = "workerLabels";
+
     private final List<NodeType> types;
     private final String json;
 

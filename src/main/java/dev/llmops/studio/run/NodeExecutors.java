@@ -3,12 +3,13 @@ package dev.llmops.studio.run;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.springframework.stereotype.Component;
 
 /** The executors registered by features, by node type. */
-@Component
+@WorkerComponent
 public class NodeExecutors {
 
     private final Map<String, NodeExecutor> byType;
@@ -23,6 +24,11 @@ public class NodeExecutors {
 
     public Optional<NodeExecutor> find(String nodeType) {
         return Optional.ofNullable(byType.get(nodeType));
+    }
+
+    /** The node types this process can run, sorted. */
+    public SortedSet<String> types() {
+        return new TreeSet<>(byType.keySet());
     }
 
     public boolean runnable(String nodeType) {

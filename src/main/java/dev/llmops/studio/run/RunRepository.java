@@ -9,6 +9,7 @@ import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Record;
@@ -43,7 +44,7 @@ class RunRepository {
     }
 
     void insertTask(long runId, String nodeId, String type, String label, TaskStatus status, int maxAttempts,
-            int cpu, int gpus, int memoryMb, int timeoutSeconds, OffsetDateTime now) {
+            int cpu, int gpus, int memoryMb, String requiredLabels, int timeoutSeconds, OffsetDateTime now) {
         db.insertInto(TASK_RUN)
                 .set(TASK_RUN.RUN_ID, runId)
                 .set(TASK_RUN.NODE_ID, nodeId)
@@ -55,6 +56,7 @@ class RunRepository {
                 .set(TASK_RUN.CPU_CORES, cpu)
                 .set(TASK_RUN.GPUS, gpus)
                 .set(TASK_RUN.MEMORY_MB, memoryMb)
+                .set(TASK_RUN.REQUIRED_LABELS, requiredLabels)
                 .set(TASK_RUN.TIMEOUT_SECONDS, timeoutSeconds)
                 .set(TASK_RUN.QUEUED_AT, status == TaskStatus.QUEUED ? now : null)
                 .execute();
@@ -72,7 +74,8 @@ class RunRepository {
         return new TaskRow(t.getId(), t.getRunId(), t.getNodeId(), t.getNodeType(), t.getNodeLabel(),
                 TaskStatus.valueOf(t.getStatus()), t.getAttempt(), t.getMaxAttempts(), t.getTimeoutSeconds(),
                 t.getWorkerId(), t.getLeaseExpiresAt(), t.getQueuedAt(), t.getStartedAt(), t.getFinishedAt(),
-                t.getProgress(), t.getMessage(), t.getOutputs(), t.getCancelRequested());
+                t.getProgress(), t.getMessage(), t.getOutputs(), t.getCancelRequested(), t.getGpus(), t.getMemoryMb(),
+                WorkerLabels.parse(t.getRequiredLabels()));
     }
 
     Optional<String> runGraph(long runId) {
@@ -103,15 +106,22 @@ class RunRepository {
                 .map(RunStatus::valueOf);
     }
 
-    /** Queued tasks whose backoff has passed and whose needs fit, oldest first. */
-    List<Long> leaseCandidates(int cpu, int gpus, int memoryMb, OffsetDateTime now, int limit) {
-        return db.select(TASK_RUN.ID).from(TASK_RUN)
+    /**
+     * Queued tasks whose backoff has passed and whose resource needs fit, oldest first, with the labels they
+     * require (matched by the caller: a subset test is clearer in Java than in portable SQL).
+     */
+    List<LeaseCandidate> leaseCandidates(WorkerOffer offer, OffsetDateTime now, int limit) {
+        return db.select(TASK_RUN.ID, TASK_RUN.REQUIRED_LABELS).from(TASK_RUN)
                 .where(TASK_RUN.STATUS.eq(TaskStatus.QUEUED.name()))
                 .and(TASK_RUN.NOT_BEFORE.isNull().or(TASK_RUN.NOT_BEFORE.le(now)))
-                .and(TASK_RUN.CPU_CORES.le(cpu)).and(TASK_RUN.GPUS.le(gpus)).and(TASK_RUN.MEMORY_MB.le(memoryMb))
+                .and(TASK_RUN.CPU_CORES.le(offer.cpuCores())).and(TASK_RUN.GPUS.le(offer.freeGpus()))
+                .and(TASK_RUN.MEMORY_MB.le((int) Math.min(Integer.MAX_VALUE, offer.freeMemoryMb())))
                 .orderBy(TASK_RUN.QUEUED_AT, TASK_RUN.ID)
                 .limit(limit)
-                .fetch(TASK_RUN.ID);
+                .fetch(r -> new LeaseCandidate(r.get(TASK_RUN.ID), WorkerLabels.parse(r.get(TASK_RUN.REQUIRED_LABELS))));
+    }
+
+    record LeaseCandidate(long taskId, Set<String> requiredLabels) {
     }
 
     boolean lease(long taskId, String workerId, OffsetDateTime expires) {
@@ -121,6 +131,8 @@ class RunRepository {
                 .set(TASK_RUN.LEASE_EXPIRES_AT, expires)
                 .set(TASK_RUN.ATTEMPT, TASK_RUN.ATTEMPT.plus(1))
                 .set(TASK_RUN.PROGRESS, 0.0)
+                // an earlier attempt's outputs die with it: only the attempt that succeeds publishes any
+                .set(TASK_RUN.OUTPUTS, (String) null)
                 .where(TASK_RUN.ID.eq(taskId)).and(TASK_RUN.STATUS.eq(TaskStatus.QUEUED.name()))
                 .execute() == 1;
     }
@@ -143,11 +155,21 @@ class RunRepository {
                 .execute() == 1;
     }
 
-    boolean finish(long taskId, String workerId, TaskStatus to, String outputsJson, String message,
-            OffsetDateTime now) {
+    /** The outputs recorded so far by the worker that holds the task; empty when it no longer holds it. */
+    Optional<String> lockHeldOutputs(long taskId, String workerId) {
+        return db.select(TASK_RUN.OUTPUTS).from(TASK_RUN)
+                .where(TASK_RUN.ID.eq(taskId)).and(TASK_RUN.WORKER_ID.eq(workerId))
+                .and(TASK_RUN.STATUS.in(TaskStatus.LEASED.name(), TaskStatus.RUNNING.name()))
+                .forUpdate().fetchOptional(r -> r.get(TASK_RUN.OUTPUTS) == null ? "" : r.get(TASK_RUN.OUTPUTS));
+    }
+
+    void setOutputs(long taskId, String outputsJson) {
+        db.update(TASK_RUN).set(TASK_RUN.OUTPUTS, outputsJson).where(TASK_RUN.ID.eq(taskId)).execute();
+    }
+
+    boolean finish(long taskId, String workerId, TaskStatus to, String message, OffsetDateTime now) {
         return db.update(TASK_RUN)
                 .set(TASK_RUN.STATUS, to.name())
-                .set(TASK_RUN.OUTPUTS, outputsJson)
                 .set(TASK_RUN.MESSAGE, message)
                 .set(TASK_RUN.FINISHED_AT, now)
                 .set(TASK_RUN.LEASE_EXPIRES_AT, (OffsetDateTime) null)

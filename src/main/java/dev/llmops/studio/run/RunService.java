@@ -14,6 +14,7 @@ import dev.llmops.studio.security.Permission;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -76,7 +77,7 @@ public class RunService {
             NodeExecutor executor = executors.find(node.type()).orElseThrow();
             runs.insertTask(runId, node.id(), node.type(), node.label(), TaskStatus.PENDING,
                     executor.maxAttempts(), type.resources().cpuCores(), type.resources().gpus(),
-                    type.resources().memoryMb(), (int) executor.timeout().toSeconds(), now);
+                    type.resources().memoryMb(), requiredLabels(node), (int) executor.timeout().toSeconds(), now);
         }
         dispatcher.queueRoots(runId);
         audit.record("run.started", pipeline.summary().name(), "run " + runId + " of version "
@@ -125,6 +126,12 @@ public class RunService {
 
     private static TaskInfo info(TaskRow t) {
         return new TaskInfo(t.id(), t.nodeId(), t.nodeType(), t.nodeLabel(), t.status(), t.attempt(),
-                t.maxAttempts(), t.workerId(), t.queuedAt(), t.startedAt(), t.finishedAt(), t.progress(), t.message());
+                t.maxAttempts(), t.workerId(), t.queuedAt(), t.startedAt(), t.finishedAt(), t.progress(), t.message(),
+                t.status() == TaskStatus.SUCCEEDED ? TaskDispatcher.outputsOf(t.outputs()) : Map.of());
+    }
+
+    private static String requiredLabels(GraphNode node) {
+        Object labels = node.params().get(NodeTypeCatalog.WORKER_LABELS);
+        return labels == null ? null : WorkerLabels.format(WorkerLabels.parse(labels.toString()));
     }
 }

@@ -1,9 +1,16 @@
 package dev.llmops.studio.run;
 
+import dev.llmops.studio.artifact.ArtifactRef;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** What an executor sees of its task: parameters, inputs, and the ways to report back. */
+/**
+ * What an executor sees of its task: parameters, input artifacts, and the ways to report back. The same on the
+ * embedded worker and on a remote one; on a remote worker inputs are downloaded and outputs uploaded through
+ * the server, streamed both ways.
+ */
 public interface TaskContext {
 
     long taskId();
@@ -17,11 +24,22 @@ public interface TaskContext {
 
     Map<String, Object> params();
 
-    /** Input port → artifact reference produced by the predecessor connected to it. */
+    /** Input port → reference ({@code sha256:…}) of the artifact the connected predecessor produced. */
     Map<String, String> inputs();
 
-    /** Records the artifact reference produced on an output port. */
-    void output(String port, String artifact);
+    /**
+     * A local, read-only file with the content of the artifact on an input port (fetched and checked against its
+     * SHA-256 first on a remote worker). Throws {@link IllegalArgumentException} for a port with no input.
+     */
+    Path input(String port) throws IOException;
+
+    /**
+     * Stores the stream's content as this attempt's artifact on an output port. Outputs become visible to
+     * successors only when the attempt succeeds; a failed or lost attempt's outputs are discarded.
+     */
+    ArtifactRef output(String port, InputStream content) throws IOException;
+
+    ArtifactRef output(String port, Path file) throws IOException;
 
     void log(String line);
 

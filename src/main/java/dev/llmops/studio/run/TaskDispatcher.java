@@ -63,20 +63,51 @@ public class TaskDispatcher {
         return leaseDuration;
     }
 
-    /** Leases the oldest queued task that fits the worker's free resources, if any. */
+    /** Leases the oldest queued task that fits the worker's free resources and labels, if any. */
     @Transactional
-    public Optional<TaskLease> lease(String workerId, int cpuCores, int gpus, int memoryMb) {
+    public Optional<TaskLease> lease(String workerId, WorkerOffer offer) {
         OffsetDateTime now = now();
-        for (long candidate : runs.leaseCandidates(cpuCores, gpus, memoryMb, now, 8)) {
-            if (runs.lease(candidate, workerId, now.plus(leaseDuration))) {
-                TaskRow task = runs.task(candidate).orElseThrow();
+        for (RunRepository.LeaseCandidate candidate : runs.leaseCandidates(offer, now, 32)) {
+            if (offer.labels().containsAll(candidate.requiredLabels())
+                    && runs.lease(candidate.taskId(), workerId, now.plus(leaseDuration))) {
+                TaskRow task = runs.task(candidate.taskId()).orElseThrow();
                 changed(task.runId());
                 return Optional.of(new TaskLease(task.id(), task.runId(), task.nodeId(),
                         task.nodeType(), params(task), inputs(task), task.attempt(), task.timeoutSeconds(),
-                        task.leaseExpiresAt()));
+                        task.leaseExpiresAt(), task.gpus(), task.memoryMb()));
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Records an artifact the holding worker produced on an output port during this attempt; false when the
+     * worker no longer holds the task (its lease expired and the task went to someone else).
+     */
+    @Transactional
+    public boolean recordOutput(long taskId, String workerId, String port, String artifact) {
+        Optional<String> recorded = runs.lockHeldOutputs(taskId, workerId);
+        if (recorded.isEmpty()) {
+            return false;
+        }
+        Map<String, String> outputs = new LinkedHashMap<>(outputsOf(recorded.get()));
+        outputs.put(port, artifact);
+        runs.setOutputs(taskId, write(outputs));
+        return true;
+    }
+
+    @Transactional(readOnly = true)
+    public boolean holds(long taskId, String workerId) {
+        return runs.task(taskId).filter(task -> workerId.equals(task.workerId()) && HELD.contains(task.status()))
+                .isPresent();
+    }
+
+    /** The artifact on an input port of a task the worker holds; empty for any other task or port. */
+    @Transactional(readOnly = true)
+    public Optional<String> heldInput(long taskId, String workerId, String port) {
+        return runs.task(taskId)
+                .filter(task -> workerId.equals(task.workerId()) && HELD.contains(task.status()))
+                .map(task -> inputs(task).get(port));
     }
 
     @Transactional
@@ -111,10 +142,13 @@ public class TaskDispatcher {
         runs.task(taskId).ifPresent(task -> changed(task.runId()));
     }
 
-    /** Success: records the outputs, queues successors whose inputs are now all ready, maybe ends the run. */
+    /**
+     * Success: the outputs recorded during the attempt become the task's, successors whose inputs are now all
+     * ready are queued, and the run may end.
+     */
     @Transactional
-    public void succeeded(long taskId, String workerId, Map<String, String> outputs) {
-        if (!runs.finish(taskId, workerId, TaskStatus.SUCCEEDED, write(outputs), null, now())) {
+    public void succeeded(long taskId, String workerId) {
+        if (!runs.finish(taskId, workerId, TaskStatus.SUCCEEDED, null, now())) {
             log.info("Ignoring success of task {} from {}: it no longer holds the task", taskId, workerId);
             return;
         }
@@ -139,7 +173,7 @@ public class TaskDispatcher {
     /** The worker stopped the task because cancellation was requested. */
     @Transactional
     public void cancelled(long taskId, String workerId) {
-        if (runs.finish(taskId, workerId, TaskStatus.CANCELLED, null, "cancelled", now())) {
+        if (runs.finish(taskId, workerId, TaskStatus.CANCELLED, "cancelled", now())) {
             settleRun(runs.task(taskId).orElseThrow().runId());
         }
     }
@@ -267,7 +301,7 @@ public class TaskDispatcher {
         Map<String, String> inputs = new LinkedHashMap<>();
         for (GraphEdge edge : graph(task.runId()).edges()) {
             if (edge.target().equals(task.nodeId())) {
-                String artifact = read(byNode.get(edge.source()).outputs()).get(edge.sourcePort());
+                String artifact = outputsOf(byNode.get(edge.source()).outputs()).get(edge.sourcePort());
                 if (artifact != null) {
                     inputs.put(edge.targetPort(), artifact);
                 }
@@ -286,13 +320,13 @@ public class TaskDispatcher {
 
     private static String write(Map<String, String> outputs) {
         try {
-            return JSON.writeValueAsString(outputs == null ? Map.of() : outputs);
+            return JSON.writeValueAsString(outputs);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private static Map<String, String> read(String outputs) {
+    static Map<String, String> outputsOf(String outputs) {
         if (outputs == null || outputs.isBlank()) {
             return Map.of();
         }

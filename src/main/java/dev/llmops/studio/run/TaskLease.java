@@ -5,8 +5,10 @@ import java.util.Map;
 
 /**
  * What a worker receives when it leases a task: enough to run it without the database. {@code inputs} maps each
- * input port to the artifact its predecessor produced.
+ * input port to the artifact its predecessor produced; {@code gpus} and {@code memoryMb} are what the worker
+ * reserves while the task runs.
  */
 public record TaskLease(long taskId, long runId, String nodeId, String nodeType, Map<String, Object> params,
-        Map<String, String> inputs, int attempt, int timeoutSeconds, OffsetDateTime leaseExpiresAt) {
+        Map<String, String> inputs, int attempt, int timeoutSeconds, OffsetDateTime leaseExpiresAt, int gpus,
+        int memoryMb) {
 }

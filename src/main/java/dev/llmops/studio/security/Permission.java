@@ -23,7 +23,10 @@ public enum Permission {
     PIPELINES_EDIT("Create, edit, import, restore and delete pipelines", EnumSet.of(ML_ENGINEER, DOMAIN_EXPERT)),
     RUNS_VIEW("See runs, their tasks and logs", EnumSet.allOf(Role.class)),
     RUNS_START("Start and cancel pipeline runs", EnumSet.of(ML_ENGINEER, DOMAIN_EXPERT)),
-    WORKERS_MANAGE("See workers, drain, disable and enable them", EnumSet.of(ADMIN, ML_ENGINEER));
+    WORKERS_MANAGE("See workers, drain, disable and enable them", EnumSet.of(ADMIN, ML_ENGINEER)),
+    WORKER_TOKENS_MANAGE("Create and revoke the tokens remote workers connect with", EnumSet.of(ADMIN)),
+    /** Held by worker tokens only: a person's login or API token can never lease tasks or read artifacts. */
+    WORKER_PROTOCOL("Lease and run pipeline steps (worker tokens only)", EnumSet.noneOf(Role.class));
 
     private final String description;
     private final Set<Role> roles;

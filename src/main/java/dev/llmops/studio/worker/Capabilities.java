@@ -14,13 +14,21 @@ import java.util.concurrent.TimeUnit;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 
-/** What a worker machine offers: cores, memory, free disk and the GPUs nvidia-smi reports (none without it). */
-public record Capabilities(int cpuCores, long memoryMb, long freeDiskMb, List<Gpu> gpus) {
+/**
+ * What a worker machine offers: cores, memory, free disk, the GPUs nvidia-smi reports (none without it) and the
+ * labels its operator gave it.
+ */
+public record Capabilities(int cpuCores, long memoryMb, long freeDiskMb, List<Gpu> gpus, List<String> labels) {
+
+    public Capabilities {
+        gpus = gpus == null ? List.of() : List.copyOf(gpus);
+        labels = labels == null ? List.of() : List.copyOf(labels);
+    }
 
     public record Gpu(String name, long memoryMb, int utilizationPercent) {
     }
 
-    static Capabilities probe(Path workDir) {
+    static Capabilities probe(Path workDir, List<String> labels) {
         long memoryMb = ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os
                 ? os.getTotalMemorySize() / (1024 * 1024) : Runtime.getRuntime().maxMemory() / (1024 * 1024);
         long freeDiskMb;
@@ -30,7 +38,7 @@ public record Capabilities(int cpuCores, long memoryMb, long freeDiskMb, List<Gp
         } catch (IOException e) {
             freeDiskMb = 0;
         }
-        return new Capabilities(Runtime.getRuntime().availableProcessors(), memoryMb, freeDiskMb, nvidiaGpus());
+        return new Capabilities(Runtime.getRuntime().availableProcessors(), memoryMb, freeDiskMb, nvidiaGpus(), labels);
     }
 
     private static List<Gpu> nvidiaGpus() {

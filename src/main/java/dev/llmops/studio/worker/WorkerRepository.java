@@ -26,7 +26,7 @@ class WorkerRepository {
     }
 
     @Transactional
-    void register(String id, String name, WorkerKind kind, int slots, Capabilities capabilities) {
+    void register(String id, String name, WorkerKind kind, int slots, Capabilities capabilities, Long tokenId) {
         OffsetDateTime now = OffsetDateTime.now(clock);
         String json;
         try {
@@ -37,7 +37,7 @@ class WorkerRepository {
         db.insertInto(WORKER)
                 .set(WORKER.ID, id).set(WORKER.NAME, name).set(WORKER.KIND, kind.name())
                 .set(WORKER.STATE, WorkerState.ONLINE.name()).set(WORKER.SLOTS, slots).set(WORKER.CAPABILITIES, json)
-                .set(WORKER.REGISTERED_AT, now).set(WORKER.LAST_HEARTBEAT_AT, now)
+                .set(WORKER.REGISTERED_AT, now).set(WORKER.LAST_HEARTBEAT_AT, now).set(WORKER.TOKEN_ID, tokenId)
                 .onConflict(WORKER.ID).doUpdate()
                 .set(WORKER.STATE, WorkerState.ONLINE.name()).set(WORKER.SLOTS, slots).set(WORKER.CAPABILITIES, json)
                 .set(WORKER.LAST_HEARTBEAT_AT, now)
@@ -59,18 +59,31 @@ class WorkerRepository {
         return db.update(WORKER).set(WORKER.STATE, state.name()).where(WORKER.ID.eq(id)).execute() == 1;
     }
 
+    /** The token a remote worker registered with; empty for unknown and embedded workers. */
+    Optional<Long> tokenOf(String id) {
+        return db.select(WORKER.TOKEN_ID).from(WORKER).where(WORKER.ID.eq(id)).fetchOptional(WORKER.TOKEN_ID);
+    }
+
+    boolean exists(String id) {
+        return db.fetchExists(WORKER, WORKER.ID.eq(id));
+    }
+
     Optional<WorkerState> state(String id) {
         return db.select(WORKER.STATE).from(WORKER).where(WORKER.ID.eq(id)).fetchOptional(WORKER.STATE)
                 .map(WorkerState::valueOf);
     }
 
+    /** Workers heard from within a day; older ones are history (each restart registers a new id). */
     List<WorkerInfo> all() {
-        return db.selectFrom(WORKER).orderBy(WORKER.STATE, WORKER.NAME, WORKER.ID).fetch(w -> {
+        OffsetDateTime dayAgo = OffsetDateTime.now(clock).minusDays(1);
+        return db.selectFrom(WORKER)
+                .where(WORKER.LAST_HEARTBEAT_AT.gt(dayAgo))
+                .orderBy(WORKER.STATE, WORKER.NAME, WORKER.ID).fetch(w -> {
             Capabilities capabilities;
             try {
                 capabilities = JSON.readValue(w.getCapabilities(), Capabilities.class);
             } catch (JsonProcessingException e) {
-                capabilities = new Capabilities(0, 0, 0, List.of());
+                capabilities = new Capabilities(0, 0, 0, List.of(), List.of());
             }
             return new WorkerInfo(w.getId(), w.getName(), WorkerKind.valueOf(w.getKind()),
                     WorkerState.valueOf(w.getState()), w.getSlots(), capabilities, w.getRegisteredAt(),

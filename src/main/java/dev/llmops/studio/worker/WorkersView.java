@@ -4,6 +4,18 @@ import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Pre;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.textfield.TextField;
+import dev.llmops.studio.platform.InvalidRequestException;
+import dev.llmops.studio.platform.NotFoundException;
+import dev.llmops.studio.platform.SecretOnceDialog;
+import dev.llmops.studio.security.CurrentUser;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Paragraph;
@@ -33,23 +45,32 @@ import java.util.stream.Collectors;
 @RequiresPermission(Permission.WORKERS_MANAGE)
 public class WorkersView extends VerticalLayout {
 
-    /** A worker silent for longer than this is shown as not responding. */
-    private static final Duration STALE = Duration.ofSeconds(30);
+    /** A worker silent for three heartbeats is shown as not responding. */
+    private static final Duration STALE = Duration.ofSeconds(15);
+
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 
     private final WorkerService workers;
+    private final WorkerTokenService tokens;
     private final RunService runs;
     private final Clock clock;
     private final Grid<WorkerInfo> grid = new Grid<>(WorkerInfo.class, false);
+    private final Grid<WorkerToken> tokenGrid = new Grid<>(WorkerToken.class, false);
     private Map<String, List<HeldTask>> held = Map.of();
+    /** This server as the browser reaches it: the URL a remote worker on the same network would use. */
+    private String serverUrl = "http://localhost:8080";
 
-    WorkersView(WorkerService workers, RunService runs, Clock clock) {
+    WorkersView(WorkerService workers, WorkerTokenService tokens, RunService runs, CurrentUser currentUser,
+            Clock clock) {
         this.workers = workers;
+        this.tokens = tokens;
         this.runs = runs;
         this.clock = clock;
         setId("workers-view");
         setSizeFull();
-        Paragraph hint = new Paragraph("The embedded worker runs inside the server. Draining lets a worker finish "
-                + "what it holds and take nothing new; disabling stops it taking tasks at all.");
+        Paragraph hint = new Paragraph("The embedded worker runs inside the server; remote workers connect with a "
+                + "worker token. Draining lets a worker finish what it holds and take nothing new; disabling stops "
+                + "it taking tasks at all.");
         hint.addClassName("panel-hint");
 
         grid.setId("workers-grid");
@@ -57,7 +78,7 @@ public class WorkersView extends VerticalLayout {
         grid.addColumn(WorkerInfo::name).setHeader("Worker").setFlexGrow(1);
         grid.addColumn(w -> w.kind().name().toLowerCase()).setHeader("Kind").setAutoWidth(true).setFlexGrow(0);
         grid.addComponentColumn(this::state).setHeader("State").setAutoWidth(true).setFlexGrow(0);
-        grid.addColumn(w -> w.slots() + " slots · " + w.capabilities().cpuCores() + " cores · "
+        grid.addColumn(w -> w.slots() + (w.slots() == 1 ? " slot · " : " slots · ") + w.capabilities().cpuCores() + " cores · "
                 + Math.round(w.capabilities().memoryMb() / 1024.0) + " GB RAM · "
                 + Math.round(w.capabilities().freeDiskMb() / 1024.0) + " GB free disk")
                 .setHeader("Capacity").setFlexGrow(1);
@@ -65,6 +86,8 @@ public class WorkersView extends VerticalLayout {
                 : w.capabilities().gpus().stream().map(g -> g.name() + " (" + g.memoryMb() / 1024 + " GB, "
                         + g.utilizationPercent() + " %)").collect(Collectors.joining(", ")))
                 .setHeader("GPUs").setAutoWidth(true);
+        grid.addColumn(w -> w.capabilities().labels().isEmpty() ? "" : String.join(", ", w.capabilities().labels()))
+                .setHeader("Labels").setAutoWidth(true);
         grid.addColumn(w -> held.getOrDefault(w.id(), List.of()).stream()
                 .map(t -> t.stepLabel() + " (run " + t.runId() + ")").collect(Collectors.joining(", ")))
                 .setHeader("Running now").setFlexGrow(1);
@@ -72,11 +95,16 @@ public class WorkersView extends VerticalLayout {
                 .setFlexGrow(0);
         grid.addComponentColumn(this::actions).setHeader("Actions").setAutoWidth(true).setFlexGrow(0);
         Div empty = new Div(new Paragraph("No workers yet. The embedded worker registers when the server starts "
-                + "(unless studio.worker.embedded.enabled=false)."));
+                + "(unless studio.worker.embedded.enabled=false); remote workers appear when they connect."));
         empty.addClassName("empty-state");
         grid.setEmptyStateComponent(empty);
         grid.setSizeFull();
         add(hint, grid);
+        if (currentUser.has(Permission.WORKER_TOKENS_MANAGE)) {
+            add(tokenSection());
+            addAttachListener(e -> e.getUI().getPage().fetchCurrentURL(url ->
+                    serverUrl = url.getProtocol() + "://" + url.getAuthority()));
+        }
         refresh();
         PeriodicRefresh.whileAttached(this, Duration.ofSeconds(2), this::refresh);
     }
@@ -85,6 +113,99 @@ public class WorkersView extends VerticalLayout {
     private void refresh() {
         held = runs.heldTasks().stream().collect(Collectors.groupingBy(HeldTask::workerId));
         grid.setItems(workers.list());
+    }
+
+    /** Admins connect GPU machines here: a token per machine, shown once with the command to run there. */
+    private Component tokenSection() {
+        H3 title = new H3("Connect a remote worker");
+        Paragraph explain = new Paragraph("Create a token for the machine, then start the studio jar there in "
+                + "worker mode. The token is shown once; only its hash is kept. Revoking it stops its workers.");
+        explain.addClassName("panel-hint");
+        TextField name = new TextField();
+        name.setId("worker-token-name");
+        name.setPlaceholder("Machine name, e.g. gpu-box-1");
+        name.setWidth("20em");
+        Button create = new Button("Create worker token", VaadinIcon.KEY.create(), e -> createToken(name));
+        create.setId("create-worker-token");
+        create.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        HorizontalLayout row = new HorizontalLayout(name, create);
+        row.setAlignItems(FlexComponent.Alignment.BASELINE);
+
+        tokenGrid.setId("worker-tokens-grid");
+        tokenGrid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES);
+        tokenGrid.setAllRowsVisible(true);
+        tokenGrid.addColumn(WorkerToken::name).setHeader("Name").setAutoWidth(true);
+        tokenGrid.addColumn(t -> t.prefix() + "…").setHeader("Token").setAutoWidth(true);
+        tokenGrid.addColumn(WorkerToken::createdBy).setHeader("Created by").setAutoWidth(true);
+        tokenGrid.addColumn(t -> when(t.createdAt())).setHeader("Created (UTC)").setAutoWidth(true);
+        tokenGrid.addColumn(t -> t.lastUsedAt() == null ? "never" : when(t.lastUsedAt()))
+                .setHeader("Last used (UTC)").setAutoWidth(true);
+        tokenGrid.addComponentColumn(this::tokenStatus).setHeader("Status").setAutoWidth(true);
+        tokenGrid.setEmptyStateText("No worker tokens yet. Name the machine above and create one.");
+        refreshTokens();
+        VerticalLayout section = new VerticalLayout(title, explain, row, tokenGrid);
+        section.setPadding(false);
+        section.setId("worker-tokens");
+        return section;
+    }
+
+    private void createToken(TextField name) {
+        name.setInvalid(false);
+        try {
+            WorkerTokenService.CreatedWorkerToken created = tokens.create(name.getValue());
+            name.clear();
+            refreshTokens();
+            Paragraph how = new Paragraph("On the worker machine, with the studio jar (./mvnw package builds "
+                    + "target/llmops-studio.jar), run:");
+            Pre command = new Pre("java -jar llmops-studio.jar worker --server-url=" + serverUrl
+                    + " --token=" + created.secret() + " --slots=1");
+            command.setId("worker-command");
+            command.addClassName("command");
+            Paragraph labels = new Paragraph("Add --labels=gpu,… to receive only steps that ask for those labels, "
+                    + "and set the token as STUDIO_WORKER_TOKEN instead of --token to keep it out of the process "
+                    + "list.");
+            labels.addClassName("panel-hint");
+            new SecretOnceDialog("worker-token", "Worker token '" + created.token().name() + "' created",
+                    created.secret(), how, command, labels).open();
+        } catch (InvalidRequestException ex) {
+            name.setErrorMessage(ex.getMessage());
+            name.setInvalid(true);
+        }
+    }
+
+    private Component tokenStatus(WorkerToken token) {
+        if (!token.active()) {
+            Span revoked = new Span("Revoked");
+            revoked.getElement().getThemeList().add("badge contrast");
+            return revoked;
+        }
+        Button revoke = new Button("Revoke", e -> {
+            ConfirmDialog confirm = new ConfirmDialog("Revoke '" + token.name() + "'?",
+                    "Workers using this token are refused from their next call; the steps they hold are retried "
+                            + "elsewhere. This cannot be undone.", "Revoke",
+                    ok -> {
+                        try {
+                            tokens.revoke(token.id());
+                        } catch (NotFoundException ex) {
+                            Notifications.error(ex.getMessage());
+                        }
+                        refreshTokens();
+                    });
+            confirm.setConfirmButtonTheme("error primary");
+            confirm.setCancelable(true);
+            confirm.open();
+        });
+        revoke.setId("revoke-worker-token-" + token.id());
+        revoke.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_ERROR, ButtonVariant.LUMO_TERTIARY);
+        return revoke;
+    }
+
+    private void refreshTokens() {
+        tokenGrid.setItems(tokens.list());
+    }
+
+    private static String when(OffsetDateTime time) {
+        return WHEN.format(time.atZoneSameInstant(ZoneOffset.UTC));
     }
 
     private Component state(WorkerInfo worker) {

@@ -78,8 +78,8 @@ abstract class RunEngineContractTests {
         }
         TaskInfo fineTune = task(done, "finetune");
         List<TaskLog> log = as(() -> runs.log(fineTune.id(), 0, 100));
-        assertThat(log).extracting(TaskLog::line).anyMatch(line -> line.contains(
-                "dataset=test://run/" + started.id() + "/upload/dataset"));
+        assertThat(log).extracting(TaskLog::line).contains(
+                "read dataset: " + ScriptedExecutors.outputContent(started.id(), "upload", "dataset"));
     }
 
     @Test

@@ -5,6 +5,10 @@ import dev.llmops.studio.pipeline.NodeTypeCatalog;
 import dev.llmops.studio.pipeline.Port;
 import dev.llmops.studio.run.NodeExecutor;
 import dev.llmops.studio.run.TaskContext;
+import dev.llmops.studio.run.WorkerComponent;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,14 +17,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
 import org.springframework.beans.factory.support.RootBeanDefinition;
-import org.springframework.stereotype.Component;
 
 /**
  * Test executors for every catalog step type, so pipelines can run before the real executors exist. By default
- * a step succeeds at once and writes {@code test://run/<run>/<node>/<port>} on each output; a test can script a
- * step by its node id (fail the first attempts, run until cancelled, take a while).
+ * a step reads each input artifact (logging {@code read <port>: <content>}), then writes a real artifact
+ * {@code output <port> of step <node> in run <run>} on each output. A test in this JVM can script a step by its
+ * node id (fail the first attempts, run until cancelled, take a while); a step whose id starts with
+ * {@code slow} takes {@link #SLOW} wherever it runs, remote workers included (scripts do not cross JVMs).
  */
-@Component
+@WorkerComponent
 public class ScriptedExecutors implements BeanDefinitionRegistryPostProcessor {
 
     /** What a scripted step does on a given attempt. */
@@ -31,6 +36,12 @@ public class ScriptedExecutors implements BeanDefinitionRegistryPostProcessor {
     private static final Map<String, Script> SCRIPTS = new ConcurrentHashMap<>();
     /** Every execution: "runId/nodeId#attempt", in order, across all test contexts of the JVM. */
     public static final List<String> EXECUTIONS = new CopyOnWriteArrayList<>();
+    public static final Duration SLOW = Duration.ofSeconds(6);
+
+    /** The content the default behaviour writes on an output port. */
+    public static String outputContent(long runId, String nodeId, String port) {
+        return "output " + port + " of step " + nodeId + " in run " + runId;
+    }
 
     public static void script(String nodeId, Script script) {
         SCRIPTS.put(nodeId, script);
@@ -89,12 +100,23 @@ public class ScriptedExecutors implements BeanDefinitionRegistryPostProcessor {
         public void execute(TaskContext context) throws Exception {
             EXECUTIONS.add(context.runId() + "/" + context.nodeId() + "#" + context.attempt());
             context.log("scripted " + type.id() + " attempt " + context.attempt() + ", inputs " + context.inputs());
+            for (String port : context.inputs().keySet()) {
+                context.log("read " + port + ": " + Files.readString(context.input(port)));
+            }
             Script script = SCRIPTS.get(context.nodeId());
             if (script != null) {
                 script.run(context);
             }
+            if (context.nodeId().startsWith("slow")) {
+                long steps = SLOW.toMillis() / 100;
+                for (long step = 1; step <= steps && !context.cancelRequested(); step++) {
+                    Thread.sleep(100);
+                    context.progress((double) step / steps);
+                }
+            }
             for (Port port : type.outputs()) {
-                context.output(port.id(), "test://run/" + context.runId() + "/" + context.nodeId() + "/" + port.id());
+                context.output(port.id(), new ByteArrayInputStream(outputContent(context.runId(), context.nodeId(),
+                        port.id()).getBytes(StandardCharsets.UTF_8)));
             }
             context.progress(1.0);
         }

@@ -4,7 +4,6 @@ import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
-import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.H3;
@@ -21,6 +20,7 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import dev.llmops.studio.platform.InvalidRequestException;
 import dev.llmops.studio.platform.Notifications;
+import dev.llmops.studio.platform.SecretOnceDialog;
 import dev.llmops.studio.platform.NotFoundException;
 import dev.llmops.studio.security.CurrentUser;
 import dev.llmops.studio.security.Permission;
@@ -95,27 +95,7 @@ public class AccountView extends VerticalLayout {
     }
 
     private void showSecretOnce(ApiTokenService.CreatedToken created) {
-        Dialog dialog = new Dialog();
-        dialog.setId("token-created-dialog");
-        dialog.setHeaderTitle("Token '" + created.token().name() + "' created");
-        TextField secret = new TextField("Copy it now: it will not be shown again");
-        secret.setId("token-secret");
-        secret.setValue(created.secret());
-        secret.setReadOnly(true);
-        secret.setWidth("36em");
-        Button copy = new Button("Copy", VaadinIcon.COPY.create(), e -> {
-            secret.getElement().executeJs("navigator.clipboard && navigator.clipboard.writeText($0)",
-                    created.secret());
-            Notifications.success("Copied to the clipboard");
-        });
-        HorizontalLayout row = new HorizontalLayout(secret, copy);
-        row.setAlignItems(FlexComponent.Alignment.BASELINE);
-        dialog.add(row);
-        Button done = new Button("Done", e -> dialog.close());
-        done.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-        dialog.getFooter().add(done);
-        dialog.setCloseOnOutsideClick(false);
-        dialog.open();
+        new SecretOnceDialog("token", "Token '" + created.token().name() + "' created", created.secret()).open();
     }
 
     private Component statusOrRevoke(ApiToken token) {

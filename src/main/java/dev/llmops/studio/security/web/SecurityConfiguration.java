@@ -8,9 +8,9 @@ import com.vaadin.flow.spring.security.VaadinSecurityConfigurer;
 import dev.llmops.studio.platform.ProblemResponses;
 import dev.llmops.studio.security.AuditLog;
 import dev.llmops.studio.security.Permission;
-import dev.llmops.studio.security.account.ApiTokenAuthenticationFilter;
-import dev.llmops.studio.security.account.ApiTokenService;
+import dev.llmops.studio.security.BearerTokenAuthenticator;
 import dev.llmops.studio.security.login.LoginView;
+import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -70,7 +70,7 @@ class SecurityConfiguration {
 
     @Bean
     @Order(1)
-    SecurityFilterChain apiSecurity(HttpSecurity http, ApiTokenService tokens) throws Exception {
+    SecurityFilterChain apiSecurity(HttpSecurity http, List<BearerTokenAuthenticator> tokens) throws Exception {
         http.securityMatcher("/api/**", "/actuator/**")
                 .csrf(AbstractHttpConfigurer::disable)
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -78,7 +78,7 @@ class SecurityConfiguration {
                 .formLogin(AbstractHttpConfigurer::disable)
                 .httpBasic(AbstractHttpConfigurer::disable)
                 .logout(AbstractHttpConfigurer::disable)
-                .addFilterBefore(new ApiTokenAuthenticationFilter(tokens), AnonymousAuthenticationFilter.class)
+                .addFilterBefore(new BearerTokenAuthenticationFilter(tokens), AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
                         .requestMatchers("/actuator/prometheus").hasAuthority(Permission.METRICS_READ.authority())

@@ -1,11 +1,13 @@
-package dev.llmops.studio.security.account;
+package dev.llmops.studio.security.web;
 
 import dev.llmops.studio.platform.ProblemResponses;
+import dev.llmops.studio.security.BearerTokenAuthenticator;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -14,13 +16,16 @@ import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
-/** {@code Authorization: Bearer lls_…} on the API: a bad token is refused outright rather than treated as anonymous. */
-public class ApiTokenAuthenticationFilter extends OncePerRequestFilter {
+/**
+ * {@code Authorization: Bearer …} on the API, for every kind of token a feature registers (personal API tokens,
+ * worker tokens). A bad token is refused outright rather than treated as anonymous.
+ */
+class BearerTokenAuthenticationFilter extends OncePerRequestFilter {
 
-    private final ApiTokenService tokens;
+    private final List<BearerTokenAuthenticator> authenticators;
 
-    public ApiTokenAuthenticationFilter(ApiTokenService tokens) {
-        this.tokens = tokens;
+    BearerTokenAuthenticationFilter(List<BearerTokenAuthenticator> authenticators) {
+        this.authenticators = List.copyOf(authenticators);
     }
 
     @Override
@@ -31,11 +36,13 @@ public class ApiTokenAuthenticationFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        Optional<Authentication> authentication = tokens.authenticate(header.substring(7).trim());
+        String secret = header.substring(7).trim();
+        Optional<Authentication> authentication = authenticators.stream().filter(a -> a.claims(secret))
+                .findFirst().flatMap(a -> a.authenticate(secret));
         if (authentication.isEmpty()) {
             response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
             ProblemResponses.write(response, request.getRequestURI(), HttpStatus.UNAUTHORIZED, "Unauthorized",
-                    "The API token is unknown, revoked, or belongs to a disabled user.");
+                    "The token is unknown or revoked, or belongs to a disabled user.");
             return;
         }
         SecurityContext context = SecurityContextHolder.createEmptyContext();

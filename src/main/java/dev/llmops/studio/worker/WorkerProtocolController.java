@@ -1,0 +1,223 @@
+package dev.llmops.studio.worker;
+
+import dev.llmops.studio.artifact.ArtifactRef;
+import dev.llmops.studio.platform.ConflictException;
+import dev.llmops.studio.platform.InvalidRequestException;
+import dev.llmops.studio.run.TaskDispatcher;
+import dev.llmops.studio.run.TaskDispatcher.Heartbeat;
+import dev.llmops.studio.run.TaskLease;
+import dev.llmops.studio.run.WorkerOffer;
+import dev.llmops.studio.security.Permission;
+import dev.llmops.studio.security.RequiresPermission;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.springframework.core.io.FileSystemResource;
+import org.springframework.core.io.Resource;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The worker protocol over HTTP, for remote workers holding a worker token. Every call names the worker, and a
+ * token may act only for the workers it registered; artifacts stream in both directions (never whole in memory)
+ * and only for tasks the worker holds. Leasing is a long-poll, so an idle worker gets a task the moment it is
+ * queued without hammering the server.
+ */
+@RestController
+@RequestMapping("/api/worker/v1")
+@RequiresPermission(Permission.WORKER_PROTOCOL)
+@Tag(name = "Worker protocol", description = "Used by remote workers (worker tokens only)")
+class WorkerProtocolController {
+
+    static final Duration MAX_LEASE_WAIT = Duration.ofSeconds(25);
+    private static final Pattern WORKER_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
+    private static final Pattern PORT = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+    private final WorkerGateway gateway;
+    private final TaskDispatcher dispatcher;
+    private final WorkerRepository workers;
+
+    WorkerProtocolController(WorkerGateway gateway, TaskDispatcher dispatcher, WorkerRepository workers) {
+        this.gateway = gateway;
+        this.dispatcher = dispatcher;
+        this.workers = workers;
+    }
+
+    record Registration(String workerId, String name, int slots, Capabilities capabilities) {
+    }
+
+    record Registered(long leaseDurationMs) {
+    }
+
+    record LeaseRequest(WorkerOffer offer, long waitMs) {
+    }
+
+    record LogLines(List<String> lines) {
+    }
+
+    record Progress(double fraction) {
+    }
+
+    record Failure(String message) {
+    }
+
+    record WorkerStatus(WorkerState state) {
+    }
+
+    @PostMapping("/workers")
+    Registered register(@RequestBody Registration registration, @AuthenticationPrincipal WorkerTokenPrincipal token) {
+        if (registration.workerId() == null || !WORKER_ID.matcher(registration.workerId()).matches()) {
+            throw new InvalidRequestException("workerId", "A worker id is 1 to 100 letters, digits or ._:-");
+        }
+        if (registration.capabilities() == null || registration.slots() < 1 || registration.slots() > 256) {
+            throw new InvalidRequestException("slots", "Send the worker's capabilities and 1 to 256 slots.");
+        }
+        workers.tokenOf(registration.workerId()).ifPresent(owner -> {
+            if (owner != token.tokenId()) {
+                throw new ConflictException("workerId", "Worker id " + registration.workerId()
+                        + " belongs to another worker token; choose another name.");
+            }
+        });
+        if (workers.exists(registration.workerId()) && workers.tokenOf(registration.workerId()).isEmpty()) {
+            throw new ConflictException("workerId", "Worker id " + registration.workerId() + " is taken.");
+        }
+        String name = registration.name() == null || registration.name().isBlank() ? registration.workerId()
+                : registration.name().strip();
+        workers.register(registration.workerId(), name.length() > 200 ? name.substring(0, 200) : name,
+                WorkerKind.REMOTE, registration.slots(), registration.capabilities(), token.tokenId());
+        return new Registered(dispatcher.leaseDuration().toMillis());
+    }
+
+    @PostMapping("/workers/{workerId}/heartbeat")
+    WorkerStatus heartbeat(@PathVariable String workerId, @AuthenticationPrincipal WorkerTokenPrincipal token) {
+        requireOwn(workerId, token);
+        workers.heartbeat(workerId);
+        return new WorkerStatus(workers.state(workerId).orElseThrow());
+    }
+
+    @PostMapping("/workers/{workerId}/offline")
+    ResponseEntity<Void> offline(@PathVariable String workerId, @AuthenticationPrincipal WorkerTokenPrincipal token) {
+        requireOwn(workerId, token);
+        workers.offline(workerId);
+        return ResponseEntity.noContent().build();
+    }
+
+    /** 200 with a task, or 204 when none came within the wait (the worker simply asks again). */
+    @PostMapping("/workers/{workerId}/lease")
+    ResponseEntity<TaskLease> lease(@PathVariable String workerId, @RequestBody LeaseRequest request,
+            @AuthenticationPrincipal WorkerTokenPrincipal token) throws InterruptedException {
+        requireOwn(workerId, token);
+        if (request.offer() == null) {
+            throw new InvalidRequestException("offer", "Send what the worker offers.");
+        }
+        Duration wait = Duration.ofMillis(Math.max(0, Math.min(request.waitMs(), MAX_LEASE_WAIT.toMillis())));
+        return gateway.lease(workerId, request.offer(), wait).map(ResponseEntity::ok)
+                .orElseGet(() -> ResponseEntity.noContent().build());
+    }
+
+    @PostMapping("/workers/{workerId}/tasks/{taskId}/started")
+    boolean started(@PathVariable String workerId, @PathVariable long taskId,
+            @AuthenticationPrincipal WorkerTokenPrincipal token) {
+        requireOwn(workerId, token);
+        return dispatcher.started(taskId, workerId);
+    }
+
+    @PostMapping("/workers/{workerId}/tasks/{taskId}/renew")
+    Heartbeat renew(@PathVariable String workerId, @PathVariable long taskId,
+            @AuthenticationPrincipal WorkerTokenPrincipal token) {
+        requireOwn(workerId, token);
+        return dispatcher.renew(taskId, workerId);
+    }
+
+    @PostMapping("/workers/{workerId}/tasks/{taskId}/log")
+    ResponseEntity<Void> log(@PathVariable String workerId, @PathVariable long taskId, @RequestBody LogLines log,
+            @AuthenticationPrincipal WorkerTokenPrincipal token) {
+        requireHeld(workerId, taskId, token);
+        dispatcher.log(taskId, workerId, log.lines() == null ? List.of() : log.lines());
+        return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/workers/{workerId}/tasks/{taskId}/progress")
+    ResponseEntity<Void> progress(@PathVariable String workerId, @PathVariable long taskId,
+            @RequestBody Progress progress, @AuthenticationPrincipal WorkerTokenPrincipal token) {
+        requireOwn(workerId, token);
+        dispatcher.progress(taskId, workerId, progress.fraction());
+        return ResponseEntity.noContent().build();
+    }
+
+    /** Streams the artifact on an input port of a held task; the worker checks it against the lease's address. */
+    @GetMapping(value = "/workers/{workerId}/tasks/{taskId}/inputs/{port}",
+            produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+    ResponseEntity<Resource> input(@PathVariable String workerId, @PathVariable long taskId,
+            @PathVariable String port, @AuthenticationPrincipal WorkerTokenPrincipal token) {
+        requireOwn(workerId, token);
+        Path file = gateway.input(taskId, workerId, port)
+                .orElseThrow(() -> new WorkerGateway.TaskNotHeldException(taskId, workerId));
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM).body(new FileSystemResource(file));
+    }
+
+    /** Streams the request body into the artifact store as the held task's output on a port. */
+    @PutMapping(value = "/workers/{workerId}/tasks/{taskId}/outputs/{port}")
+    ArtifactReference output(@PathVariable String workerId, @PathVariable long taskId, @PathVariable String port,
+            HttpServletRequest request, @AuthenticationPrincipal WorkerTokenPrincipal token) throws IOException {
+        requireOwn(workerId, token);
+        if (!PORT.matcher(port).matches()) {
+            throw new InvalidRequestException("port", "Unknown output port " + port);
+        }
+        ArtifactRef ref = gateway.output(taskId, workerId, port, request.getInputStream());
+        return new ArtifactReference(ref.toString());
+    }
+
+    record ArtifactReference(String artifact) {
+    }
+
+    @PostMapping("/workers/{workerId}/tasks/{taskId}/succeeded")
+    ResponseEntity<Void> succeeded(@PathVariable String workerId, @PathVariable long taskId,
+            @AuthenticationPrincipal WorkerTokenPrincipal token) {
+        requireOwn(workerId, token);
+        dispatcher.succeeded(taskId, workerId);
+        return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/workers/{workerId}/tasks/{taskId}/failed")
+    ResponseEntity<Void> failed(@PathVariable String workerId, @PathVariable long taskId,
+            @RequestBody Failure failure, @AuthenticationPrincipal WorkerTokenPrincipal token) {
+        requireOwn(workerId, token);
+        dispatcher.failed(taskId, workerId, failure.message() == null ? "failed" : failure.message());
+        return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/workers/{workerId}/tasks/{taskId}/cancelled")
+    ResponseEntity<Void> cancelled(@PathVariable String workerId, @PathVariable long taskId,
+            @AuthenticationPrincipal WorkerTokenPrincipal token) {
+        requireOwn(workerId, token);
+        dispatcher.cancelled(taskId, workerId);
+        return ResponseEntity.noContent().build();
+    }
+
+    private void requireOwn(String workerId, WorkerTokenPrincipal token) {
+        if (token == null || workers.tokenOf(workerId).filter(owner -> owner == token.tokenId()).isEmpty()) {
+            throw new AccessDeniedException("Worker " + workerId + " is not registered with this token.");
+        }
+    }
+
+    private void requireHeld(String workerId, long taskId, WorkerTokenPrincipal token) {
+        requireOwn(workerId, token);
+        if (!dispatcher.holds(taskId, workerId)) {
+            throw new WorkerGateway.TaskNotHeldException(taskId, workerId);
+        }
+    }
+}
