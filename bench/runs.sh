@@ -4,7 +4,8 @@
 # ScriptedExecutors), measuring
 #   - hand-off latency, embedded worker: a 101-step chain (every step has one predecessor), 5 runs after 1
 #     warm-up run = 500 hand-offs; for every edge, successor startedAt - predecessor finishedAt as stored;
-#     p50, p95, max. The remote worker is not measured yet (remote workers arrive with the rest of issue #4);
+#     p50, p95, max. Then the same chain on a remote worker: a separate JVM started with the README's worker
+#     command on this classpath, HTTP long-poll over loopback, embedded worker disabled;
 #   - a 500-step fan-out/fan-in DAG (one dataset fanning out to 124 branches, joined pairwise through
 #     evaluate + quality gate, then a 5-step tail): RunService.start -> run SUCCEEDED, polled every 20 ms;
 #     3 runs after 1 warm-up run; each run and the median;

@@ -116,6 +116,7 @@ class RunRepository {
                 .and(TASK_RUN.NOT_BEFORE.isNull().or(TASK_RUN.NOT_BEFORE.le(now)))
                 .and(TASK_RUN.CPU_CORES.le(offer.cpuCores())).and(TASK_RUN.GPUS.le(offer.freeGpus()))
                 .and(TASK_RUN.MEMORY_MB.le((int) Math.min(Integer.MAX_VALUE, offer.freeMemoryMb())))
+                .and(TASK_RUN.NODE_TYPE.in(offer.nodeTypes()))
                 .orderBy(TASK_RUN.QUEUED_AT, TASK_RUN.ID)
                 .limit(limit)
                 .fetch(r -> new LeaseCandidate(r.get(TASK_RUN.ID), WorkerLabels.parse(r.get(TASK_RUN.REQUIRED_LABELS))));

@@ -67,6 +67,9 @@ class RemoteWorker implements SmartLifecycle {
         runtime.start();
         log.info("Remote worker {} connected to {} ({} slot(s), {} CPU cores, {} GPU(s), executors for: {})",
                 workerId, server, slots, capabilities.cpuCores(), capabilities.gpus().size(), executors.types());
+        if (executors.types().isEmpty()) {
+            log.warn("This build has no step executors, so this worker will take no steps");
+        }
     }
 
     /** The server may start after its workers: wait for it rather than fail, but never retry a refused token. */

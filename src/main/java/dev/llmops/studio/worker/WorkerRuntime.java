@@ -158,7 +158,7 @@ final class WorkerRuntime {
             synchronized (this) {
                 offer = new WorkerOffer(capabilities.cpuCores(), capabilities.gpus().size() - reservedGpus,
                         capabilities.memoryMb() - reservedMemoryMb,
-                        WorkerLabels.parse(String.join(",", capabilities.labels())));
+                        WorkerLabels.parse(String.join(",", capabilities.labels())), executors.types());
             }
             Optional<TaskLease> lease = protocol.lease(offer, leaseWait);
             lease.ifPresent(this::reserve);

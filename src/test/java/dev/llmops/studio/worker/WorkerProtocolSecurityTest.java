@@ -83,7 +83,8 @@ class WorkerProtocolSecurityTest {
         register(http, token, "idle-worker");
         long started = System.nanoTime();
         Http.Response response = http.send("POST", "/api/worker/v1/workers/idle-worker/lease", token,
-                "{\"offer\":{\"cpuCores\":2,\"freeGpus\":0,\"freeMemoryMb\":4096,\"labels\":[\"nothing-needs-this\"]},"
+                "{\"offer\":{\"cpuCores\":2,\"freeGpus\":0,\"freeMemoryMb\":4096,\"labels\":[],"
+                        + "\"nodeTypes\":[\"no-such-step\"]},"
                         + "\"waitMs\":1500}");
         long waitedMs = (System.nanoTime() - started) / 1_000_000;
         assertThat(response.status()).isEqualTo(204);

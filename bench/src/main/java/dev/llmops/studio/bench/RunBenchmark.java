@@ -20,8 +20,16 @@ import dev.llmops.studio.run.TaskStatus;
 import dev.llmops.studio.security.Authorities;
 import dev.llmops.studio.security.Role;
 import dev.llmops.studio.security.users.UserAccountService;
+import dev.llmops.studio.worker.WorkerKind;
+import dev.llmops.studio.worker.WorkerService;
+import dev.llmops.studio.worker.WorkerState;
+import dev.llmops.studio.worker.WorkerTokenService;
+import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,6 +53,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.springframework.aop.framework.Advised;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.context.SecurityContext;
@@ -58,7 +67,7 @@ import org.springframework.security.core.context.SecurityContextHolder;
  * <ul>
  * <li>hand-off latency: a 101-step chain (every step has exactly one predecessor), 1 warm-up run and 5 measured
  * runs, 500 hand-offs; for every edge, successor {@code startedAt} − predecessor {@code finishedAt} as the
- * database recorded them; p50, p95 and max;</li>
+ * database recorded them; p50, p95 and max; then the same on a remote worker JVM over loopback HTTP;</li>
  * <li>a 500-step fan-out/fan-in DAG: time from {@link RunService#start} until the run is SUCCEEDED (polled every
  * 20 ms), 1 warm-up attempt and then attempts until 3 runs have succeeded. A run that stalls (steps left PENDING
  * although their predecessors succeeded, nothing queued or running) is reported with the evidence, cancelled
@@ -159,7 +168,71 @@ public final class RunBenchmark {
 
         HandOffFigures handOff = as(ENGINEER, Role.ML_ENGINEER, () -> measureHandOff(runService, chainId, probe));
         DagFigures dagFigures = as(ENGINEER, Role.ML_ENGINEER, () -> measureDag(runService, dagId, probe));
-        printSummary(handOff, dagFigures, probe.installed());
+        HandOffFigures remote = measureRemoteHandOff(app, chainId, probe);
+        printSummary(handOff, remote, dagFigures, probe.installed());
+    }
+
+    /**
+     * The same chain on a remote worker: a separate JVM started with the README's worker command (on this
+     * classpath, so it has the scripted executors) talking HTTP over loopback, while the embedded worker is
+     * disabled.
+     */
+    private static HandOffFigures measureRemoteHandOff(ConfigurableApplicationContext app, long chainId, Probe probe)
+            throws Exception {
+        WorkerService workers = app.getBean(WorkerService.class);
+        String embedded = as("admin", Role.ADMIN, () -> workers.list()).stream()
+                .filter(w -> w.kind() == WorkerKind.EMBEDDED && w.state() == WorkerState.ONLINE).findFirst()
+                .orElseThrow().id();
+        String token = as("admin", Role.ADMIN, () -> app.getBean(WorkerTokenService.class).create("bench").secret());
+        as("admin", Role.ADMIN, () -> {
+            workers.setState(embedded, WorkerState.DISABLED);
+            return null;
+        });
+        int port = ((WebServerApplicationContext) app).getWebServer().getPort();
+        Path workDir = Files.createTempDirectory("run-bench-remote-");
+        Path logFile = workDir.resolve("worker.log");
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", classpath(), StudioApplication.class.getName(), "worker",
+                "--server-url=http://localhost:" + port, "--token=" + token, "--name=bench-remote",
+                "--slots=" + SLOTS, "--work-dir=" + workDir, "--logging.level.root=WARN");
+        log("starting a remote worker JVM on loopback with " + SLOTS + " slots (embedded worker disabled)");
+        Process worker = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile())
+                .start();
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (as("admin", Role.ADMIN, () -> workers.list()).stream()
+                    .noneMatch(w -> w.kind() == WorkerKind.REMOTE && w.state() == WorkerState.ONLINE)) {
+                if (System.nanoTime() > deadline || !worker.isAlive()) {
+                    throw new IllegalStateException("remote worker did not register; its log:\n"
+                            + Files.readString(logFile));
+                }
+                Thread.sleep(100);
+            }
+            return as(ENGINEER, Role.ML_ENGINEER, () -> measureHandOff(runService(app), chainId, probe));
+        } finally {
+            worker.destroy();
+            worker.waitFor();
+        }
+    }
+
+    private static RunService runService(ConfigurableApplicationContext app) {
+        return app.getBean(RunService.class);
+    }
+
+    /** exec:java runs us in Maven's JVM: the project's classpath is the context class loader's, not java.class.path. */
+    private static String classpath() {
+        if (Thread.currentThread().getContextClassLoader() instanceof URLClassLoader loader) {
+            List<String> entries = new ArrayList<>();
+            for (URL url : loader.getURLs()) {
+                try {
+                    entries.add(Path.of(url.toURI()).toString());
+                } catch (URISyntaxException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return String.join(File.pathSeparator, entries);
+        }
+        return System.getProperty("java.class.path");
     }
 
     private static long createValid(PipelineService pipelines, String name, PipelineGraph graph, int nodes,
@@ -644,7 +717,7 @@ public final class RunBenchmark {
     // ---------------------------------------------------------------------------------------------------------
     // Summary
 
-    private static void printSummary(HandOffFigures h, DagFigures d, boolean probed) {
+    private static void printSummary(HandOffFigures h, HandOffFigures r, DagFigures d, boolean probed) {
         double handOffP50 = median(h.handOffs());
         double dagMedian = median(d.wallMs());
         StringBuilder out = new StringBuilder();
@@ -673,9 +746,18 @@ public final class RunBenchmark {
                 "  a no-op step itself (running → finished) p50 %.1f ms (p95 %.1f); run start → first step running"
                         + " p50 %.1f ms%n", median(h.taskSpans()), p95(h.taskSpans()), median(h.firstStart())));
         out.append(String.format(Locale.ROOT, "  whole chain runs (ms): %s%n", rounded(h.runWallMs())));
+        double remoteP50 = median(r.handOffs());
         out.append(String.format(Locale.ROOT,
-                "hand-off, remote     not measured yet — remote workers arrive with the rest of issue #4 (goal p50 < %.0f ms)%n",
-                GOAL_HANDOFF_REMOTE_MS));
+                "hand-off, remote     p50 %6.1f ms   p95 %6.1f ms   max %6.1f ms   goal p50 < %.0f ms   %s%n",
+                remoteP50, p95(r.handOffs()), Collections.max(r.handOffs()), GOAL_HANDOFF_REMOTE_MS,
+                verdict(remoteP50, GOAL_HANDOFF_REMOTE_MS)));
+        out.append(String.format(Locale.ROOT,
+                "  the same chain on a separate worker JVM (%d slots, HTTP long-poll over loopback, embedded worker"
+                        + " disabled); finished → queued p50 %.1f ms, queued → running p50 %.1f ms (p95 %.1f)%n",
+                SLOTS, median(r.toQueued()), median(r.queuedToStarted()), p95(r.queuedToStarted())));
+        out.append(String.format(Locale.ROOT,
+                "  a no-op step over HTTP (running → finished) p50 %.1f ms (p95 %.1f); whole chain runs (ms): %s%n",
+                median(r.taskSpans()), p95(r.taskSpans()), rounded(r.runWallMs())));
         out.append(String.format(Locale.ROOT,
                 "500-step DAG         median %7.0f ms   goal < %.0f ms   %s%n", dagMedian, GOAL_DAG_MS,
                 verdict(dagMedian, GOAL_DAG_MS)));
