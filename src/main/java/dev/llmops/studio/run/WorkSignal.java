@@ -15,10 +15,19 @@ public class WorkSignal {
     private final Object monitor = new Object();
     private long generation;
 
-    /** Waits until work may be available or the timeout passes. */
-    public void await(Duration timeout) throws InterruptedException {
+    /**
+     * The current signal count. Read it before looking for work and pass it to {@link #awaitAfter}: a signal
+     * that arrives between the look and the wait then still wakes the waiter instead of being missed.
+     */
+    public long generation() {
         synchronized (monitor) {
-            long seen = generation;
+            return generation;
+        }
+    }
+
+    /** Waits until a signal newer than {@code seen} or the timeout. */
+    public void awaitAfter(long seen, Duration timeout) throws InterruptedException {
+        synchronized (monitor) {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (generation == seen) {
                 long left = deadline - System.nanoTime();

@@ -40,6 +40,7 @@ class WorkerGateway {
     Optional<TaskLease> lease(String workerId, WorkerOffer offer, Duration wait) throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
+            long seen = signal.generation();
             if (workers.state(workerId).map(WorkerState::takesTasks).orElse(false)) {
                 Optional<TaskLease> lease = dispatcher.lease(workerId, offer);
                 if (lease.isPresent()) {
@@ -50,7 +51,7 @@ class WorkerGateway {
             if (left <= 0) {
                 return Optional.empty();
             }
-            signal.await(Duration.ofNanos(Math.min(left, RECHECK.toNanos())));
+            signal.awaitAfter(seen, Duration.ofNanos(Math.min(left, RECHECK.toNanos())));
         }
     }
 
