@@ -1,5 +1,6 @@
 package dev.llmops.studio.worker;
 
+import dev.llmops.studio.run.MetricPoint;
 import dev.llmops.studio.run.NodeExecutor;
 import dev.llmops.studio.run.NodeExecutors;
 import dev.llmops.studio.run.TaskContext;
@@ -237,6 +238,11 @@ class EmbeddedWorker implements SmartLifecycle {
         @Override
         public void progress(double fraction) {
             dispatcher.progress(lease.taskId(), workerId, fraction);
+        }
+
+        @Override
+        public void metric(String name, long step, double value) {
+            dispatcher.metrics(lease.taskId(), workerId, List.of(new MetricPoint(name, step, value)));
         }
 
         @Override
