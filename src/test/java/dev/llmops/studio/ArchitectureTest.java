@@ -40,6 +40,7 @@ class ArchitectureTest {
             Map.entry("Run", "run"),
             Map.entry("TaskRun", "run"),
             Map.entry("TaskLog", "run"),
+            Map.entry("TaskMetric", "run"),
             Map.entry("Worker", "worker"),
             Map.entry("WorkerToken", "worker"));
 

@@ -20,6 +20,9 @@ import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.progressbar.ProgressBar;
 import com.vaadin.flow.component.splitlayout.SplitLayout;
+import com.vaadin.flow.component.tabs.Tab;
+import com.vaadin.flow.component.tabs.TabSheet;
+import com.vaadin.flow.component.tabs.TabSheetVariant;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.HasDynamicTitle;
@@ -32,6 +35,7 @@ import dev.llmops.studio.platform.NotFoundException;
 import dev.llmops.studio.platform.Notifications;
 import dev.llmops.studio.run.RunDetail;
 import dev.llmops.studio.run.RunService;
+import dev.llmops.studio.run.RunStatus;
 import dev.llmops.studio.run.TaskInfo;
 import dev.llmops.studio.run.TaskLog;
 import dev.llmops.studio.security.CurrentUser;
@@ -46,8 +50,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One run, live: the pipeline with each step coloured by its task's state, overall progress, the task table and
- * the log of the selected step. Updates arrive by server push.
+ * One run, live: the pipeline with each step coloured by its task's state, overall progress, the task table, and
+ * the log and metric charts of the selected step. Updates arrive by server push.
  */
 @Route("runs/:runId")
 @RequiresPermission(Permission.RUNS_VIEW)
@@ -68,12 +72,18 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
     private final Grid<TaskInfo> tasks = new Grid<>(TaskInfo.class, false);
     private final H4 logTitle = new H4();
     private final Pre logView = new Pre();
+    private final TabSheet stepTabs = new TabSheet();
+    private final Tab metricsTab;
+    private final MetricsPanel metricsPanel = new MetricsPanel();
 
     private long runId;
     private RunDetail detail;
     private Long selectedTask;
     private long lastLogId;
     private Registration watch;
+    /** When metrics were last read (nanoTime), and the run's status then; null until the Metrics tab is opened. */
+    private long metricsReadAt;
+    private RunStatus metricsReadStatus;
 
     RunView(RunService runs, RunUpdates updates, CurrentUser currentUser) {
         this.runs = runs;
@@ -86,7 +96,7 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
 
         canvas.setReadOnly(true);
         canvas.addNodeClickListener(nodeId -> detail.tasks().stream().filter(t -> t.nodeId().equals(nodeId))
-                .findFirst().ifPresent(this::selectTask));
+                .findFirst().ifPresent(this::chooseTask));
 
         status.setId("run-status");
         progress.setId("run-progress");
@@ -116,15 +126,28 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
                 .setFlexGrow(0);
         tasks.addColumn(t -> t.message() == null ? "" : t.message()).setHeader("Message").setFlexGrow(2);
         tasks.setAllRowsVisible(true);
-        tasks.addItemClickListener(e -> selectTask(e.getItem()));
+        tasks.addItemClickListener(e -> chooseTask(e.getItem()));
 
         logView.setId("task-log");
         logView.addClassName("task-log");
         logTitle.addClassName("panel-title");
-        VerticalLayout side = new VerticalLayout(tasks, logTitle, logView);
+        VerticalLayout logPane = new VerticalLayout(logTitle, logView);
+        logPane.setPadding(false);
+        logPane.setSpacing(false);
+        logPane.addClassName("step-tab-pane");
+        logPane.setSizeFull();
+        logPane.expand(logView);
+        stepTabs.setId("step-tabs");
+        stepTabs.addThemeVariants(TabSheetVariant.LUMO_NO_PADDING); // the side panel pads already
+        stepTabs.add("Log", logPane);
+        metricsTab = stepTabs.add("Metrics", metricsPanel);
+        metricsTab.setId("metrics-tab");
+        stepTabs.setWidthFull();
+        stepTabs.addSelectedChangeListener(e -> refreshMetrics());
+        VerticalLayout side = new VerticalLayout(tasks, stepTabs);
         side.setPadding(true);
         side.setSizeFull();
-        side.expand(logView);
+        side.expand(stepTabs);
 
         SplitLayout split = new SplitLayout(canvas, side);
         split.setSizeFull();
@@ -188,7 +211,7 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
                         .atZoneSameInstant(ZoneOffset.UTC)) + " UTC"
                 + (summary.message() == null ? "" : " · " + summary.message()));
         cancel.setVisible(canCancel && !summary.status().finished());
-        cancel.setEnabled(summary.status() == dev.llmops.studio.run.RunStatus.RUNNING);
+        cancel.setEnabled(summary.status() == RunStatus.RUNNING);
         tasks.setItems(detail.tasks());
         canvas.setNodeStates(nodeStates(detail.tasks()));
         if (selectedTask == null && !detail.tasks().isEmpty()) {
@@ -197,6 +220,34 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
         } else {
             appendLog();
         }
+        refreshMetrics();
+    }
+
+    /** A step picked by the user on the canvas or in the table: its log, and its charts if it has any. */
+    private void chooseTask(TaskInfo task) {
+        selectTask(task);
+        metricsPanel.selectStep(task.id());
+    }
+
+    /**
+     * Reads the metrics again while they may still change: only with the Metrics tab open, at most once a second
+     * while the run goes on (pushes come up to four times a second, each would re-read every series), and once
+     * more after it ended so the last points show. The push tick of {@link RunUpdates} brings the skipped reads.
+     */
+    private void refreshMetrics() {
+        if (stepTabs.getSelectedTab() != metricsTab) {
+            return;
+        }
+        RunStatus status = detail.summary().status();
+        boolean settled = metricsReadStatus != null && metricsReadStatus.finished() && status == metricsReadStatus;
+        boolean recent = metricsReadStatus != null && System.nanoTime() - metricsReadAt < 1_000_000_000L
+                && status == metricsReadStatus;
+        if (settled || recent) {
+            return;
+        }
+        metricsReadAt = System.nanoTime();
+        metricsReadStatus = status;
+        metricsPanel.setMetrics(runs.metrics(runId), detail.tasks());
     }
 
     private void selectTask(TaskInfo task) {

@@ -2,6 +2,7 @@ package dev.llmops.studio.run;
 
 import static dev.llmops.studio.db.Tables.RUN;
 import static dev.llmops.studio.db.Tables.TASK_LOG;
+import static dev.llmops.studio.db.Tables.TASK_METRIC;
 import static dev.llmops.studio.db.Tables.TASK_RUN;
 
 import dev.llmops.studio.db.tables.records.TaskRunRecord;
@@ -12,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
@@ -260,6 +262,76 @@ class RunRepository {
         return db.selectFrom(TASK_LOG).where(TASK_LOG.TASK_ID.eq(taskId)).and(TASK_LOG.ID.gt(afterId))
                 .orderBy(TASK_LOG.ID).limit(limit)
                 .fetch(r -> new TaskLog(r.getId(), r.getLoggedAt(), r.getLine()));
+    }
+
+    /**
+     * Locks the task's row while {@code workerId} holds it (leased or running) and returns its run; empty when
+     * another worker holds it or it is no longer held. Writes under this lock cannot race a re-queue.
+     */
+    Optional<Long> lockHeldTask(long taskId, String workerId) {
+        return db.select(TASK_RUN.RUN_ID).from(TASK_RUN)
+                .where(TASK_RUN.ID.eq(taskId)).and(TASK_RUN.WORKER_ID.eq(workerId))
+                .and(TASK_RUN.STATUS.in(TaskStatus.LEASED.name(), TaskStatus.RUNNING.name()))
+                .forUpdate().fetchOptional(TASK_RUN.RUN_ID);
+    }
+
+    /**
+     * Stores metric points, each replacing a stored point of the same name and step: two JDBC batches (delete,
+     * insert) whatever the number of points. Callers pass at most one point per (name, step).
+     */
+    void replaceMetrics(long taskId, Collection<MetricPoint> points, OffsetDateTime now) {
+        var delete = db.batch(db.deleteFrom(TASK_METRIC)
+                .where(TASK_METRIC.TASK_ID.eq(DSL.param("task", Long.class)))
+                .and(TASK_METRIC.NAME.eq(DSL.param("name", String.class)))
+                .and(TASK_METRIC.STEP.eq(DSL.param("step", Long.class))));
+        var insert = db.batch(db.insertInto(TASK_METRIC, TASK_METRIC.TASK_ID, TASK_METRIC.NAME, TASK_METRIC.STEP,
+                        TASK_METRIC.METRIC_VALUE, TASK_METRIC.RECORDED_AT)
+                .values(DSL.param("task", Long.class), DSL.param("name", String.class), DSL.param("step", Long.class),
+                        DSL.param("value", Double.class), DSL.param("at", OffsetDateTime.class)));
+        for (MetricPoint point : points) {
+            delete = delete.bind(taskId, point.name(), point.step());
+            insert = insert.bind(taskId, point.name(), point.step(), point.value(), now);
+        }
+        delete.execute();
+        insert.execute();
+    }
+
+    /** One stored metric point with the size of its series ({@code points}), as {@link #metricSamples} reads it. */
+    record MetricRow(long taskId, String name, long points, long step, double value) {
+    }
+
+    /**
+     * A run's metric points ordered by task, name and step, thinned in the database to {@code maxPerSeries}
+     * evenly spaced points (first and last included) for series that have more, so a long training run never
+     * ships its whole history to a chart. Point j of n (from 0) is kept when it is the first to reach the next of
+     * {@code maxPerSeries} equal buckets: {@code floor(j·(max-1)/(n-1)) > floor((j-1)·(max-1)/(n-1))}.
+     */
+    List<MetricRow> metricSamples(long runId, int maxPerSeries) {
+        Field<Integer> rowNumber = DSL.rowNumber().over(DSL.partitionBy(TASK_METRIC.TASK_ID, TASK_METRIC.NAME)
+                .orderBy(TASK_METRIC.STEP, TASK_METRIC.ID)).as("rn");
+        Field<Integer> seriesSize = DSL.count().over(DSL.partitionBy(TASK_METRIC.TASK_ID, TASK_METRIC.NAME))
+                .as("n");
+        var numbered = db.select(TASK_METRIC.TASK_ID, TASK_METRIC.NAME, TASK_METRIC.STEP, TASK_METRIC.METRIC_VALUE,
+                        rowNumber, seriesSize)
+                .from(TASK_METRIC).join(TASK_RUN).on(TASK_RUN.ID.eq(TASK_METRIC.TASK_ID))
+                .where(TASK_RUN.RUN_ID.eq(runId))
+                .asTable("numbered");
+        Field<Long> taskId = numbered.field(TASK_METRIC.TASK_ID);
+        Field<String> name = numbered.field(TASK_METRIC.NAME);
+        Field<Long> step = numbered.field(TASK_METRIC.STEP);
+        Field<Double> value = numbered.field(TASK_METRIC.METRIC_VALUE);
+        Field<Integer> rn = numbered.field(rowNumber);
+        Field<Integer> n = numbered.field(seriesSize);
+        // integer division on non-negative operands is floor on both databases; literals keep the types integral
+        Field<Integer> buckets = DSL.inline(Math.max(2, maxPerSeries) - 1);
+        Field<Integer> bucket = rn.minus(DSL.inline(1)).times(buckets).div(n.minus(DSL.inline(1)));
+        Field<Integer> previousBucket = rn.minus(DSL.inline(2)).times(buckets).div(n.minus(DSL.inline(1)));
+        return db.select(taskId, name, n, step, value).from(numbered)
+                .where(n.le(DSL.inline(maxPerSeries)))
+                .or(rn.eq(DSL.inline(1)))
+                .or(bucket.gt(previousBucket))
+                .orderBy(taskId, name, step)
+                .fetch(r -> new MetricRow(r.get(taskId), r.get(name), r.get(n), r.get(step), r.get(value)));
     }
 
     List<RunSummary> runs(Long pipelineId, RunStatus status, String startedBy, int limit) {

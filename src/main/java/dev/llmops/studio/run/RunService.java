@@ -13,6 +13,8 @@ import dev.llmops.studio.security.CurrentUser;
 import dev.llmops.studio.security.Permission;
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -22,6 +24,12 @@ import org.springframework.transaction.annotation.Transactional;
 /** Starting, cancelling and reading runs. The tasks themselves move through {@link TaskDispatcher}. */
 @Service
 public class RunService {
+
+    /**
+     * The most points one series returns: about what a chart a few hundred pixels wide can show, and a payload
+     * (tens of kB per series) that a page can take at every push.
+     */
+    public static final int MAX_POINTS_PER_SERIES = 2000;
 
     private final RunRepository runs;
     private final TaskDispatcher dispatcher;
@@ -111,6 +119,34 @@ public class RunService {
     public List<TaskLog> log(long taskId, long afterLogId, int limit) {
         currentUser.require(Permission.RUNS_VIEW);
         return runs.logAfter(taskId, afterLogId, Math.max(1, Math.min(limit, 1000)));
+    }
+
+    /**
+     * The metric series each step of the run reported, steps in graph order and series by name; steps without
+     * metrics are left out. Long series come back thinned to {@link #MAX_POINTS_PER_SERIES} evenly spaced points.
+     */
+    @Transactional(readOnly = true)
+    public List<TaskMetrics> metrics(long runId) {
+        currentUser.require(Permission.RUNS_VIEW);
+        existing(runId);
+        Map<Long, Map<String, List<RunRepository.MetricRow>>> byTask = new LinkedHashMap<>();
+        for (RunRepository.MetricRow row : runs.metricSamples(runId, MAX_POINTS_PER_SERIES)) {
+            byTask.computeIfAbsent(row.taskId(), id -> new LinkedHashMap<>())
+                    .computeIfAbsent(row.name(), name -> new ArrayList<>()).add(row);
+        }
+        List<TaskMetrics> result = new ArrayList<>();
+        for (TaskRow task : runs.tasks(runId)) {
+            Map<String, List<RunRepository.MetricRow>> series = byTask.get(task.id());
+            if (series == null) {
+                continue;
+            }
+            List<MetricSeries> named = series.entrySet().stream()
+                    .map(e -> new MetricSeries(e.getKey(), e.getValue().get(0).points(),
+                            e.getValue().stream().map(r -> new MetricSample(r.step(), r.value())).toList()))
+                    .toList();
+            result.add(new TaskMetrics(task.id(), task.nodeId(), task.nodeLabel(), named));
+        }
+        return result;
     }
 
     /** What each worker holds right now, for the workers screen. */

@@ -143,6 +143,35 @@ public class TaskDispatcher {
     }
 
     /**
+     * Metric points of a task, stored in one batch while the worker holds the task (a worker that lost it, say to
+     * the reaper, is refused and gets {@code false}). A (name, step) the task already reported is replaced, so a
+     * resumed attempt or a re-sent batch never draws a step twice. NaN and infinities are dropped: neither JSON
+     * nor a chart can carry them. One {@link RunChanged} per call, however many points it brings.
+     */
+    @Transactional
+    public boolean metrics(long taskId, String workerId, List<MetricPoint> points) {
+        // the lock also orders this against the reaper re-queueing the task and against concurrent batches,
+        // which the replace-by-step below relies on
+        Optional<Long> runId = runs.lockHeldTask(taskId, workerId);
+        if (runId.isEmpty()) {
+            log.debug("Ignoring {} metric point(s) for task {} from {}: it does not hold the task", points.size(),
+                    taskId, workerId);
+            return false;
+        }
+        Map<Map.Entry<String, Long>, MetricPoint> latest = new LinkedHashMap<>();
+        for (MetricPoint point : points) {
+            if (Double.isFinite(point.value())) {
+                latest.put(Map.entry(point.name(), point.step()), point);
+            }
+        }
+        if (!latest.isEmpty()) {
+            runs.replaceMetrics(taskId, latest.values(), now());
+            changed(runId.get());
+        }
+        return true;
+    }
+
+    /**
      * Success: the outputs recorded during the attempt become the task's, successors whose inputs are now all
      * ready are queued, and the run may end.
      */

@@ -1,6 +1,7 @@
 package dev.llmops.studio.worker;
 
 import dev.llmops.studio.artifact.ArtifactRef;
+import dev.llmops.studio.run.MetricPoint;
 import dev.llmops.studio.run.TaskDispatcher.Heartbeat;
 import dev.llmops.studio.run.TaskLease;
 import dev.llmops.studio.run.WorkerOffer;
@@ -37,6 +38,9 @@ interface LeaseProtocol {
     void log(long taskId, List<String> lines);
 
     void progress(long taskId, double fraction);
+
+    /** A batch of metric points; false when the worker no longer holds the task. */
+    boolean metrics(long taskId, List<MetricPoint> points);
 
     /** A local file with the content of the task's input on a port, checked against its address. */
     Path input(long taskId, String port, ArtifactRef expected) throws IOException;

@@ -1,6 +1,7 @@
 package dev.llmops.studio.worker;
 
 import dev.llmops.studio.artifact.ArtifactRef;
+import dev.llmops.studio.run.MetricPoint;
 import dev.llmops.studio.run.TaskDispatcher;
 import dev.llmops.studio.run.TaskDispatcher.Heartbeat;
 import dev.llmops.studio.run.TaskLease;
@@ -55,6 +56,11 @@ final class LocalLeaseProtocol implements LeaseProtocol {
     @Override
     public void progress(long taskId, double fraction) {
         dispatcher.progress(taskId, workerId, fraction);
+    }
+
+    @Override
+    public boolean metrics(long taskId, List<MetricPoint> points) {
+        return dispatcher.metrics(taskId, workerId, points);
     }
 
     @Override

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.llmops.studio.artifact.ArtifactRef;
 import dev.llmops.studio.artifact.ArtifactStore;
+import dev.llmops.studio.run.MetricPoint;
 import dev.llmops.studio.run.TaskDispatcher.Heartbeat;
 import dev.llmops.studio.run.TaskLease;
 import dev.llmops.studio.run.WorkerOffer;
@@ -13,6 +14,7 @@ import dev.llmops.studio.worker.WorkerProtocolController.ArtifactReference;
 import dev.llmops.studio.worker.WorkerProtocolController.Failure;
 import dev.llmops.studio.worker.WorkerProtocolController.LeaseRequest;
 import dev.llmops.studio.worker.WorkerProtocolController.LogLines;
+import dev.llmops.studio.worker.WorkerProtocolController.MetricPoints;
 import dev.llmops.studio.worker.WorkerProtocolController.Progress;
 import dev.llmops.studio.worker.WorkerProtocolController.Registered;
 import dev.llmops.studio.worker.WorkerProtocolController.Registration;
@@ -115,6 +117,12 @@ final class RemoteLeaseProtocol implements LeaseProtocol {
     @Override
     public void progress(long taskId, double fraction) {
         call("POST", task(taskId, "progress"), new Progress(fraction), Void.class, CALL_TIMEOUT);
+    }
+
+    @Override
+    public boolean metrics(long taskId, List<MetricPoint> points) {
+        return call("POST", task(taskId, "metrics"), new MetricPoints(points), Boolean.class, CALL_TIMEOUT)
+                .orElse(false);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.llmops.studio.worker;
 import dev.llmops.studio.artifact.ArtifactRef;
 import dev.llmops.studio.platform.ConflictException;
 import dev.llmops.studio.platform.InvalidRequestException;
+import dev.llmops.studio.run.MetricPoint;
 import dev.llmops.studio.run.TaskDispatcher;
 import dev.llmops.studio.run.TaskDispatcher.Heartbeat;
 import dev.llmops.studio.run.TaskLease;
@@ -69,6 +70,9 @@ class WorkerProtocolController {
     }
 
     record Progress(double fraction) {
+    }
+
+    record MetricPoints(List<MetricPoint> points) {
     }
 
     record Failure(String message) {
@@ -156,6 +160,13 @@ class WorkerProtocolController {
         requireOwn(workerId, token);
         dispatcher.progress(taskId, workerId, progress.fraction());
         return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/workers/{workerId}/tasks/{taskId}/metrics")
+    boolean metrics(@PathVariable String workerId, @PathVariable long taskId, @RequestBody MetricPoints metrics,
+            @AuthenticationPrincipal WorkerTokenPrincipal token) {
+        requireOwn(workerId, token);
+        return dispatcher.metrics(taskId, workerId, metrics.points() == null ? List.of() : metrics.points());
     }
 
     /** Streams the artifact on an input port of a held task; the worker checks it against the lease's address. */

@@ -54,6 +54,12 @@ class WorkerRepository {
         db.update(WORKER).set(WORKER.STATE, WorkerState.OFFLINE.name()).where(WORKER.ID.eq(id)).execute();
     }
 
+    /** Takes every worker of a revoked token offline, so even a lease request already waiting gets nothing. */
+    @Transactional
+    void offlineByToken(long tokenId) {
+        db.update(WORKER).set(WORKER.STATE, WorkerState.OFFLINE.name()).where(WORKER.TOKEN_ID.eq(tokenId)).execute();
+    }
+
     @Transactional
     boolean setState(String id, WorkerState state) {
         return db.update(WORKER).set(WORKER.STATE, state.name()).where(WORKER.ID.eq(id)).execute() == 1;

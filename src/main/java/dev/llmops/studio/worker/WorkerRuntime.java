@@ -1,6 +1,7 @@
 package dev.llmops.studio.worker;
 
 import dev.llmops.studio.artifact.ArtifactRef;
+import dev.llmops.studio.run.MetricPoint;
 import dev.llmops.studio.run.NodeExecutor;
 import dev.llmops.studio.run.NodeExecutors;
 import dev.llmops.studio.run.TaskContext;
@@ -35,6 +36,8 @@ final class WorkerRuntime {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);
     static final Duration WORKER_HEARTBEAT = Duration.ofSeconds(5);
+    private static final Duration METRIC_INTERVAL = Duration.ofSeconds(1);
+    private static final int METRIC_BATCH = 500;
 
     private final String workerId;
     private final LeaseProtocol protocol;
@@ -194,6 +197,7 @@ final class WorkerRuntime {
                     lease.attempt());
             protocol.started(lease.taskId());
             executor.get().execute(task);
+            task.flushMetrics();
             if (task.cancelRequested) {
                 protocol.cancelled(lease.taskId());
                 log.info("Step {} of run {} stopped: cancelled", lease.nodeId(), lease.runId());
@@ -235,6 +239,9 @@ final class WorkerRuntime {
         private volatile boolean cancelRequested;
         private volatile boolean timedOut;
         private volatile long cancelSeenNanos;
+        /** Points wait here so a training loop reporting every step costs one call a second, not one per point. */
+        private final List<MetricPoint> metrics = new ArrayList<>();
+        private long metricsSentNanos = System.nanoTime();
 
         RunningTask(TaskLease lease, Thread thread) {
             this.lease = lease;
@@ -248,6 +255,7 @@ final class WorkerRuntime {
                     timedOut = true;
                     thread.interrupt();
                 }
+                flushMetrics();
                 Heartbeat beat = protocol.renew(lease.taskId());
                 if ((beat.cancelRequested() || !beat.held()) && !cancelRequested) {
                     cancelRequested = true;
@@ -321,6 +329,39 @@ final class WorkerRuntime {
         @Override
         public void progress(double fraction) {
             protocol.progress(lease.taskId(), fraction);
+        }
+
+        @Override
+        public void metric(String name, long step, double value) {
+            boolean due;
+            synchronized (metrics) {
+                metrics.add(new MetricPoint(name, step, value));
+                due = metrics.size() >= METRIC_BATCH || System.nanoTime() - metricsSentNanos > METRIC_INTERVAL.toNanos();
+            }
+            if (due) {
+                flushMetrics();
+            }
+        }
+
+        void flushMetrics() {
+            List<MetricPoint> batch;
+            synchronized (metrics) {
+                if (metrics.isEmpty()) {
+                    return;
+                }
+                batch = List.copyOf(metrics);
+                metrics.clear();
+                metricsSentNanos = System.nanoTime();
+            }
+            try {
+                protocol.metrics(lease.taskId(), batch);
+            } catch (LeaseProtocol.WorkerRejectedException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                // charts are not worth failing a training run for
+                log.warn("Could not send {} metric point(s) of task {}: {}", batch.size(), lease.taskId(),
+                        e.getMessage());
+            }
         }
 
         @Override

@@ -30,12 +30,15 @@ public class WorkerTokenService implements BearerTokenAuthenticator {
     private static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
 
     private final WorkerTokenRepository tokens;
+    private final WorkerRepository workers;
     private final CurrentUser currentUser;
     private final AuditLog audit;
     private final Clock clock;
 
-    WorkerTokenService(WorkerTokenRepository tokens, CurrentUser currentUser, AuditLog audit, Clock clock) {
+    WorkerTokenService(WorkerTokenRepository tokens, WorkerRepository workers, CurrentUser currentUser,
+            AuditLog audit, Clock clock) {
         this.tokens = tokens;
+        this.workers = workers;
         this.currentUser = currentUser;
         this.audit = audit;
         this.clock = clock;
@@ -73,6 +76,7 @@ public class WorkerTokenService implements BearerTokenAuthenticator {
         currentUser.require(Permission.WORKER_TOKENS_MANAGE);
         String name = tokens.revoke(tokenId, OffsetDateTime.now(clock))
                 .orElseThrow(() -> new NotFoundException("No active worker token with id " + tokenId + "."));
+        workers.offlineByToken(tokenId);
         audit.record("worker_token.revoked", name, "token #" + tokenId);
     }
 

@@ -3,27 +3,32 @@ package dev.llmops.studio.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmops.studio.pipeline.GraphEdge;
 import dev.llmops.studio.pipeline.PipelineGraph;
 import dev.llmops.studio.pipeline.PipelineService;
 import dev.llmops.studio.pipeline.PipelineTemplates;
 import dev.llmops.studio.platform.InvalidRequestException;
 import dev.llmops.studio.security.Role;
+import dev.llmops.studio.support.Http;
 import dev.llmops.studio.support.ScriptedExecutors;
 import dev.llmops.studio.support.SignedIn;
 import dev.llmops.studio.support.Users;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * Runs of the six-step template through the embedded worker with scripted executors: success, retries,
- * failure, cancellation. Real database (see the subclasses), real Quartz reaper, real worker threads.
+ * failure, cancellation, metrics. Real database (see the subclasses), real Quartz reaper, real worker threads.
  */
 abstract class RunEngineContractTests {
 
@@ -35,6 +40,10 @@ abstract class RunEngineContractTests {
     PipelineTemplates templates;
     @Autowired
     Users users;
+    @Autowired
+    TaskDispatcher dispatcher;
+    @LocalServerPort
+    int port;
 
     String engineer;
     long pipelineId;
@@ -158,6 +167,112 @@ abstract class RunEngineContractTests {
     }
 
     @Test
+    void stepsReportMetricSeriesThatOnlyTheWorkerHoldingTheTaskCanWrite() {
+        AtomicReference<Boolean> intruderAccepted = new AtomicReference<>();
+        ScriptedExecutors.script("finetune", context -> {
+            for (int step = 0; step < 30; step++) {
+                context.metric("train_loss", step, 3.0 / (step + 1));
+                if (step % 10 == 9) {
+                    context.metric("val_loss", step, 2.0 - step * 0.01);
+                }
+            }
+            context.metric("train_loss", 5, 0.25); // a resumed attempt reporting step 5 again
+            context.metric("learning_rate", 0, Double.NaN);
+            context.metric("learning_rate", 0, 3e-4);
+            intruderAccepted.set(dispatcher.metrics(context.taskId(), "worker-that-does-not-hold-it",
+                    List.of(new MetricPoint("train_loss", 999, 42.0))));
+        });
+        RunSummary started = as(() -> runs.start(pipelineId, RunTrigger.MANUAL));
+        RunDetail done = awaitRun(started.id(), RunStatus::finished);
+        assertThat(done.summary().status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(intruderAccepted.get()).as("a worker that does not hold the task is refused").isFalse();
+
+        List<TaskMetrics> metrics = as(() -> runs.metrics(started.id()));
+        assertThat(metrics).extracting(TaskMetrics::nodeId).containsExactly("finetune");
+        TaskMetrics fineTune = metrics.get(0);
+        assertThat(fineTune.taskId()).isEqualTo(task(done, "finetune").id());
+        assertThat(fineTune.nodeLabel()).isEqualTo(task(done, "finetune").nodeLabel());
+        assertThat(fineTune.series()).extracting(MetricSeries::name)
+                .containsExactly("learning_rate", "train_loss", "val_loss");
+        MetricSeries train = series(fineTune, "train_loss");
+        assertThat(train.points()).isEqualTo(30);
+        assertThat(train.downsampled()).isFalse();
+        assertThat(train.samples()).extracting(MetricSample::step)
+                .containsExactlyElementsOf(LongStream.range(0, 30).boxed().toList());
+        assertThat(train.samples().get(2).value()).isEqualTo(1.0);
+        assertThat(train.samples().get(5).value()).as("the later report of step 5 replaced the first").isEqualTo(0.25);
+        assertThat(series(fineTune, "val_loss").samples()).extracting(MetricSample::step).containsExactly(9L, 19L, 29L);
+        assertThat(series(fineTune, "learning_rate").samples()).as("NaN dropped")
+                .containsExactly(new MetricSample(0, 3e-4));
+
+        // once the task has finished, not even the worker that ran it holds it
+        String ranOn = task(done, "finetune").workerId();
+        assertThat(ranOn).isNotNull();
+        assertThat(dispatcher.metrics(fineTune.taskId(), ranOn, List.of(new MetricPoint("train_loss", 30, 0.1))))
+                .isFalse();
+        assertThat(series(as(() -> runs.metrics(started.id())).get(0), "train_loss").points()).isEqualTo(30);
+
+        // the same over REST
+        Http http = new Http(port);
+        String token = users.tokenFor(engineer, Role.ML_ENGINEER);
+        Http.Response response = http.get("/api/v1/runs/" + started.id() + "/metrics", token);
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        JsonNode step = response.json().get(0);
+        assertThat(step.get("nodeId").asText()).isEqualTo("finetune");
+        JsonNode trainJson = null;
+        for (JsonNode s : step.get("series")) {
+            if (s.get("name").asText().equals("train_loss")) {
+                trainJson = s;
+            }
+        }
+        assertThat(trainJson).isNotNull();
+        assertThat(trainJson.get("points").asLong()).isEqualTo(30);
+        assertThat(trainJson.get("downsampled").asBoolean(true)).isFalse();
+        assertThat(trainJson.get("samples")).hasSize(30);
+        assertThat(trainJson.get("samples").get(0).get("step").asLong()).isZero();
+        assertThat(trainJson.get("samples").get(0).get("value").asDouble()).isEqualTo(3.0);
+        assertThat(http.get("/api/v1/runs/" + Long.MAX_VALUE + "/metrics", token).status()).isEqualTo(404);
+        assertThat(http.get("/api/v1/runs/" + started.id() + "/metrics", null).status()).isEqualTo(401);
+    }
+
+    @Test
+    void longSeriesComeBackAsEvenlySpacedPointsWithTheFirstAndLast() {
+        int total = 5003;
+        AtomicReference<Boolean> accepted = new AtomicReference<>();
+        ScriptedExecutors.script("finetune", context -> {
+            // what a remote worker does: buffer the points, send them in one call
+            String holder = as(() -> runs.detail(context.runId())).tasks().stream()
+                    .filter(t -> t.id() == context.taskId()).findFirst().orElseThrow().workerId();
+            List<MetricPoint> points = LongStream.range(0, total)
+                    .mapToObj(step -> new MetricPoint("train_loss", step, 1.0 / (step + 1))).toList();
+            accepted.set(dispatcher.metrics(context.taskId(), holder, points));
+            context.metric("val_loss", 0, 1.5);
+            context.metric("val_loss", total - 1, 0.5);
+        });
+        RunSummary started = as(() -> runs.start(pipelineId, RunTrigger.MANUAL));
+        RunDetail done = awaitRun(started.id(), RunStatus::finished);
+        assertThat(done.summary().status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(accepted.get()).isTrue();
+
+        TaskMetrics fineTune = as(() -> runs.metrics(started.id())).get(0);
+        MetricSeries train = series(fineTune, "train_loss");
+        assertThat(train.points()).isEqualTo(total);
+        assertThat(train.downsampled()).isTrue();
+        assertThat(train.samples()).hasSize(RunService.MAX_POINTS_PER_SERIES);
+        List<Long> steps = train.samples().stream().map(MetricSample::step).toList();
+        assertThat(steps.get(0)).isZero();
+        assertThat(steps.get(steps.size() - 1)).isEqualTo(total - 1);
+        long minGap = (total - 1) / (RunService.MAX_POINTS_PER_SERIES - 1);
+        for (int i = 1; i < steps.size(); i++) {
+            assertThat(steps.get(i) - steps.get(i - 1)).as("gap before sample %d", i).isBetween(minGap, minGap + 1);
+        }
+        assertThat(train.samples()).allSatisfy(s -> assertThat(s.value()).isEqualTo(1.0 / (s.step() + 1)));
+        MetricSeries val = series(fineTune, "val_loss");
+        assertThat(val.downsampled()).isFalse();
+        assertThat(val.samples()).containsExactly(new MetricSample(0, 1.5), new MetricSample(total - 1, 0.5));
+    }
+
+    @Test
     void aPipelineWithIssuesIsRefusedWithTheReason() {
         long broken = as(() -> pipelines.create(Users.uniqueName("broken"), null, PipelineGraph.empty(), null).id());
         assertThatThrownBy(() -> as(() -> runs.start(broken, RunTrigger.MANUAL)))
@@ -195,6 +310,10 @@ abstract class RunEngineContractTests {
     private static String summary(RunDetail detail) {
         return detail.summary().status() + " " + detail.tasks().stream()
                 .map(t -> t.nodeId() + "=" + t.status() + "#" + t.attempt()).collect(Collectors.joining(", "));
+    }
+
+    private static MetricSeries series(TaskMetrics metrics, String name) {
+        return metrics.series().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
     }
 
     private static TaskInfo task(RunDetail detail, String nodeId) {

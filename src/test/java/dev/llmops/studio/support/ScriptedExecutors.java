@@ -23,7 +23,8 @@ import org.springframework.beans.factory.support.RootBeanDefinition;
  * a step reads each input artifact (logging {@code read <port>: <content>}), then writes a real artifact
  * {@code output <port> of step <node> in run <run>} on each output. A test in this JVM can script a step by its
  * node id (fail the first attempts, run until cancelled, take a while); a step whose id starts with
- * {@code slow} takes {@link #SLOW} wherever it runs, remote workers included (scripts do not cross JVMs).
+ * {@code slow} takes {@link #SLOW} wherever it runs, remote workers included (scripts do not cross JVMs), and
+ * reports a falling {@code train_loss} every 100 ms.
  */
 @WorkerComponent
 public class ScriptedExecutors implements BeanDefinitionRegistryPostProcessor {
@@ -112,6 +113,7 @@ public class ScriptedExecutors implements BeanDefinitionRegistryPostProcessor {
                 for (long step = 1; step <= steps && !context.cancelRequested(); step++) {
                     Thread.sleep(100);
                     context.progress((double) step / steps);
+                    context.metric("train_loss", step, 1.0 / step);
                 }
             }
             for (Port port : type.outputs()) {

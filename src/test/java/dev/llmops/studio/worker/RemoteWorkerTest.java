@@ -8,6 +8,7 @@ import dev.llmops.studio.pipeline.GraphNode;
 import dev.llmops.studio.pipeline.NodeTypeCatalog;
 import dev.llmops.studio.pipeline.PipelineGraph;
 import dev.llmops.studio.pipeline.PipelineService;
+import dev.llmops.studio.run.MetricSeries;
 import dev.llmops.studio.run.RunDetail;
 import dev.llmops.studio.run.RunService;
 import dev.llmops.studio.run.RunStatus;
@@ -111,6 +112,11 @@ class RemoteWorkerTest {
         assertThat(trainLog).anyMatch(l -> l.startsWith("scripted fine-tune attempt 1"))
                 .anyMatch(l -> l.startsWith("scripted fine-tune attempt 2"))
                 .contains("read dataset: " + ScriptedExecutors.outputContent(runId, "upload", "dataset"));
+        List<MetricSeries> trainMetrics = as(() -> runs.metrics(runId)).stream()
+                .filter(m -> m.nodeId().equals("slow-train")).findFirst().orElseThrow().series();
+        assertThat(trainMetrics).extracting(MetricSeries::name).containsExactly("train_loss");
+        assertThat(trainMetrics.get(0).points()).as("every step of the finishing attempt, sent over HTTP")
+                .isGreaterThanOrEqualTo(ScriptedExecutors.SLOW.toMillis() / 100);
         assertThat(storedCopiesOf(model)).as("the model artifact is stored exactly once").isEqualTo(1);
         try (Stream<Path> partial = Files.list(artifacts.resolve("incoming"))) {
             assertThat(partial).as("no half-written uploads left behind").isEmpty();
@@ -132,6 +138,10 @@ class RemoteWorkerTest {
         SignedIn.run("admin", List.of(Role.ADMIN), () -> tokens.revoke(tokenId));
         assertThat(second.waitFor(30, TimeUnit.SECONDS)).as("a revoked token stops its worker").isTrue();
         assertThat(second.exitValue()).isEqualTo(RemoteWorker.EXIT_REJECTED);
+        assertThat(SignedIn.as("admin", List.of(Role.ADMIN), () -> workers.list()).stream()
+                .filter(w -> w.name().equals("box-b")).findFirst().orElseThrow().state())
+                .as("revoking takes the token's workers offline, so a lease request still waiting gets nothing")
+                .isEqualTo(WorkerState.OFFLINE);
     }
 
     /** An admin creates the token on the workers screen; the dialog shows it once with the command to run. */

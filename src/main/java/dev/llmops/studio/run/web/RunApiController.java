@@ -6,6 +6,7 @@ import dev.llmops.studio.run.RunStatus;
 import dev.llmops.studio.run.RunSummary;
 import dev.llmops.studio.run.RunTrigger;
 import dev.llmops.studio.run.TaskLog;
+import dev.llmops.studio.run.TaskMetrics;
 import dev.llmops.studio.security.Permission;
 import dev.llmops.studio.security.RequiresPermission;
 import java.net.URI;
@@ -47,6 +48,13 @@ class RunApiController {
     @RequiresPermission(Permission.RUNS_VIEW)
     RunDetail detail(@PathVariable long runId) {
         return runs.detail(runId);
+    }
+
+    /** Each step's metric series (train_loss, learning_rate …); series over 2000 points come back thinned. */
+    @GetMapping("/api/v1/runs/{runId}/metrics")
+    @RequiresPermission(Permission.RUNS_VIEW)
+    List<TaskMetrics> metrics(@PathVariable long runId) {
+        return runs.metrics(runId);
     }
 
     @GetMapping("/api/v1/tasks/{taskId}/log")

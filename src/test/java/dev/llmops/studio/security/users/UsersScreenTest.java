@@ -49,6 +49,9 @@ class UsersScreenTest {
                     .setHasText("Domain expert —")).locator("input").check();
             session.page.locator("#save-roles").click();
             assertThat(grid).containsText("DOMAIN_EXPERT");
+            // the roles dialog must be gone (and the grid re-rendered) before the next row button is clicked: under
+            // load a click landed on the closing overlay and the password dialog never opened
+            assertThat(session.page.locator("vaadin-dialog-overlay")).hasCount(0);
 
             session.page.locator("#reset-" + target + ":visible").click();
             session.page.locator("vaadin-button").filter(new Locator.FilterOptions().setHasText("Generate")).click();
