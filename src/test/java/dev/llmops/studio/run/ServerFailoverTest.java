@@ -12,6 +12,7 @@ import dev.llmops.studio.security.Role;
 import dev.llmops.studio.security.users.UserAccountService;
 import dev.llmops.studio.support.ScriptedExecutors;
 import dev.llmops.studio.support.SignedIn;
+import dev.llmops.studio.support.StudioProcess;
 import dev.llmops.studio.support.TestDatabase;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,13 +29,14 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Whole servers on one PostgreSQL: two of them share a big run (each task exactly once), and a run survives its
- * server being stopped and another one starting. Each server is a full application context with its own web
+ * server being stopped, or its server process being killed, and another one starting. Each server is a full application context with its own web
  * port, Quartz scheduler (clustered) and embedded worker.
  */
 class ServerFailoverTest {
 
     private static final String ENGINEER = "cluster-engineer";
     private final List<ConfigurableApplicationContext> servers = new ArrayList<>();
+    private final List<Process> processes = new ArrayList<>();
 
     @AfterEach
     void stopServers() {
@@ -90,10 +93,66 @@ class ServerFailoverTest {
         assertThat(done.tasks()).allSatisfy(t -> assertThat(t.status()).isEqualTo(TaskStatus.SUCCEEDED));
     }
 
-    private ConfigurableApplicationContext server(String database) {
+    /**
+     * A crash rather than a stop: the server is a separate process killed with SIGKILL in the middle of a step (no
+     * shutdown hooks, no "interrupted" report). A new server process on the same database re-queues the step once
+     * its lease expires and finishes the run. The test JVM only watches: its context runs no worker and no
+     * scheduler.
+     */
+    @Test
+    void aRunSurvivesItsServerProcessBeingKilled() throws Exception {
+        String database = TestDatabase.Postgres.newDatabase();
+        ConfigurableApplicationContext observer = server(database, "studio.worker.embedded.enabled=false",
+                "spring.quartz.auto-startup=false");
+        List<String> serverArguments = new ArrayList<>();
+        for (String property : TestDatabase.Postgres.properties(database)) {
+            serverArguments.add("--" + property);
+        }
+        serverArguments.addAll(List.of("--server.port=0", "--studio.worker.embedded.slots=2",
+                "--spring.main.banner-mode=off"));
+        Process first = StudioProcess.start("crashing-server", "512m", serverArguments);
+        processes.add(first);
+        try {
+            long pipelineId = as(observer, () -> observer.getBean(PipelineService.class)
+                    .create("crash survivor", null, slowChain(), null).id());
+            long runId = as(observer, () -> observer.getBean(RunService.class).start(pipelineId, RunTrigger.API).id());
+            RunDetail running = await(observer, runId, d -> task(d, "slow-train").status() == TaskStatus.RUNNING
+                    && task(d, "slow-train").progress() > 0.1, Duration.ofSeconds(120));
+            assertThat(task(running, "slow-train").workerId()).startsWith("embedded-" + first.pid() + "-");
+
+            first.destroyForcibly();
+            assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            Process second = StudioProcess.start("restarted-server", "512m", serverArguments);
+            processes.add(second);
+
+            RunDetail done = await(observer, runId, d -> d.summary().status().finished(), Duration.ofSeconds(150));
+            assertThat(done.summary().status()).isEqualTo(RunStatus.SUCCEEDED);
+            assertThat(task(done, "slow-train").attempt()).as("the attempt lost in the crash counts").isEqualTo(2);
+            assertThat(task(done, "slow-train").workerId()).startsWith("embedded-" + second.pid() + "-");
+            assertThat(task(done, "upload").attempt()).isEqualTo(1);
+            assertThat(as(observer, () -> observer.getBean(RunService.class).log(task(done, "check").id(), 0, 100))
+                    .stream().map(TaskLog::line).toList()).as("the step after the crash got the finished output")
+                    .contains("read model: " + ScriptedExecutors.outputContent(runId, "slow-train", "model"));
+        } finally {
+            processes.forEach(Process::destroyForcibly);
+        }
+    }
+
+    /** upload → slow-train (takes {@link ScriptedExecutors#SLOW}) → check. */
+    private static PipelineGraph slowChain() {
+        return new PipelineGraph(null, List.of(
+                new GraphNode("upload", "dataset-upload", "Upload", 0, 0, Map.of("dataset", "support-replies")),
+                new GraphNode("slow-train", "fine-tune", "Train", 260, 0, Map.of()),
+                new GraphNode("check", "quantize", "Check", 520, 0, Map.of())),
+                List.of(new GraphEdge("e1", "upload", "dataset", "slow-train", "dataset"),
+                        new GraphEdge("e2", "slow-train", "model", "check", "model")));
+    }
+
+    private ConfigurableApplicationContext server(String database, String... extra) {
         List<String> properties = new ArrayList<>(List.of(TestDatabase.Postgres.properties(database)));
         properties.addAll(List.of("server.port=0", "studio.security.initial-admin-password=cluster-admin-password",
                 "studio.worker.embedded.slots=4"));
+        properties.addAll(List.of(extra));
         // as command-line arguments, which outrank application.properties (builder properties would not)
         ConfigurableApplicationContext context = new SpringApplicationBuilder(StudioApplication.class)
                 .run(properties.stream().map(p -> "--" + p).toArray(String[]::new));

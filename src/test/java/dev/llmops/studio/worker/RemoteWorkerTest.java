@@ -2,7 +2,6 @@ package dev.llmops.studio.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.llmops.studio.StudioApplication;
 import dev.llmops.studio.pipeline.GraphEdge;
 import dev.llmops.studio.pipeline.GraphNode;
 import dev.llmops.studio.pipeline.NodeTypeCatalog;
@@ -24,8 +23,8 @@ import dev.llmops.studio.support.BrowserSupport.UserSession;
 import dev.llmops.studio.support.H2Test;
 import dev.llmops.studio.support.ScriptedExecutors;
 import dev.llmops.studio.support.SignedIn;
+import dev.llmops.studio.support.StudioProcess;
 import dev.llmops.studio.support.Users;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +53,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 class RemoteWorkerTest {
 
     private static final String ENGINEER = "remote-engineer";
-    private static final Path LOGS = Path.of("target", "remote-workers");
 
     @LocalServerPort
     int port;
@@ -183,14 +181,9 @@ class RemoteWorkerTest {
 
     /** The README's command, {@code java -jar llmops-studio.jar worker …}, on the test classpath. */
     private Process worker(String name, String token) throws Exception {
-        Files.createDirectories(LOGS);
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), StudioApplication.class.getName(),
-                "worker", "--server-url=http://localhost:" + port, "--name=" + name, "--labels=remote",
-                "--slots=1", "--work-dir=" + LOGS.resolve(name + "-work"),
-                "--studio.worker.token=" + token);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(LOGS.resolve(name + ".log").toFile()).start();
+        Process process = StudioProcess.start(name, "256m", List.of("worker", "--server-url=http://localhost:" + port,
+                "--name=" + name, "--labels=remote", "--slots=1",
+                "--work-dir=" + StudioProcess.LOGS.resolve(name + "-work"), "--studio.worker.token=" + token));
         processes.add(process);
         return process;
     }
@@ -223,7 +216,7 @@ class RemoteWorkerTest {
         while (!condition.test(detail)) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("Timed out; run is " + detail.summary() + " with tasks " + detail.tasks()
-                        + "; worker logs in " + LOGS.toAbsolutePath() + File.separator);
+                        + "; worker logs in " + StudioProcess.LOGS.toAbsolutePath());
             }
             Thread.sleep(200);
             detail = as(() -> runs.detail(runId));
