@@ -42,7 +42,9 @@ class ArchitectureTest {
             Map.entry("TaskLog", "run"),
             Map.entry("TaskMetric", "run"),
             Map.entry("Worker", "worker"),
-            Map.entry("WorkerToken", "worker"));
+            Map.entry("WorkerToken", "worker"),
+            Map.entry("Dataset", "dataset"),
+            Map.entry("DatasetVersion", "dataset"));
 
     @Test
     void modulesHaveNoCyclesAndUseOnlyEachOthersApi() {

@@ -1,6 +1,7 @@
 package dev.llmops.studio.artifact;
 
 import dev.llmops.studio.platform.NotFoundException;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -49,11 +50,30 @@ public class ArtifactStore {
         sweepAbandonedUploads();
     }
 
+    /** What {@link #write} calls to produce an artifact's content. */
+    @FunctionalInterface
+    public interface ContentWriter {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
     /** Stores the stream's content (read to its end, never held in memory) and returns its address. */
     public ArtifactRef put(InputStream content) throws IOException {
+        return write(content::transferTo);
+    }
+
+    /**
+     * Stores what the writer produces, hashed on the way to disk, so content generated on the fly (a dataset
+     * version being built) is written once rather than to a temporary file and then copied.
+     */
+    public ArtifactRef write(ContentWriter writer) throws IOException {
         Path temporary = Files.createTempFile(incoming, "upload-", ".part");
         try {
-            ArtifactRef ref = copyHashing(content, temporary);
+            MessageDigest digest = sha256();
+            try (OutputStream out = new DigestOutputStream(
+                    new BufferedOutputStream(Files.newOutputStream(temporary), 1 << 16), digest)) {
+                writer.writeTo(out);
+            }
+            ArtifactRef ref = new ArtifactRef(HexFormat.of().formatHex(digest.digest()));
             Path target = path(ref);
             if (Files.exists(target)) {
                 return ref;
@@ -111,7 +131,8 @@ public class ArtifactStore {
      */
     public static ArtifactRef copyHashing(InputStream content, Path target) throws IOException {
         MessageDigest digest = sha256();
-        try (OutputStream out = new DigestOutputStream(Files.newOutputStream(target), digest)) {
+        try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(target),
+                1 << 16), digest)) {
             content.transferTo(out);
         }
         return new ArtifactRef(HexFormat.of().formatHex(digest.digest()));

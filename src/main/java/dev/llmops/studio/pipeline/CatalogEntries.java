@@ -39,20 +39,16 @@ final class CatalogEntries {
 
     private static NodeType datasetUpload() {
         return new NodeType("dataset-upload", "Dataset upload", "Data", "vaadin:upload",
-                "Reads an uploaded dataset, handles personal data and splits off a validation set.",
+                "Passes a version of an uploaded dataset on: personal data already handled, split into train,"
+                        + " validation and test when it was uploaded (Datasets screen).",
                 List.of(),
                 List.of(output("dataset", "Dataset", DATASET)),
                 List.of(
                         string("dataset", "Dataset name", null, true,
-                                "Name of the uploaded dataset to read."),
-                        choice("format", "Format", "csv", List.of("csv", "jsonl", "text"),
-                                "csv: one example per row; jsonl: one JSON object per line; text: one example per line."),
-                        choice("piiPolicy", "Personal data", "redact", List.of("redact", "drop", "keep"),
-                                "What to do with rows containing personal data such as e-mail addresses or phone"
-                                        + " numbers: redact masks it, drop removes the row, keep leaves it as is."),
-                        decimal("validationSplit", "Validation split", 0.1, 0.0, 0.5,
-                                "Share of the rows held back for validation (0.1 = 10 %)."),
-                        seed()),
+                                "Name of a dataset on the Datasets screen, e.g. support-replies (the demo data)."),
+                        string("version", "Version", "latest", false,
+                                "“latest” (the newest version when the run starts) or a version number, to pin"
+                                        + " the data a pipeline trains on.")),
                 new Resources(1, 0, 512));
     }
 

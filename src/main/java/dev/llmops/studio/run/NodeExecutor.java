@@ -24,4 +24,12 @@ public interface NodeExecutor {
     default Duration timeout() {
         return Duration.ofHours(1);
     }
+
+    /**
+     * A stand-in used only while no real executor for the type exists (test executors). A real executor of the
+     * same type replaces it; two real ones for a type are a configuration error.
+     */
+    default boolean fallback() {
+        return false;
+    }
 }

@@ -17,6 +17,9 @@ public class NodeExecutors {
     NodeExecutors(List<NodeExecutor> executors) {
         this.byType = executors.stream().collect(Collectors.toUnmodifiableMap(NodeExecutor::nodeType,
                 Function.identity(), (a, b) -> {
+                    if (a.fallback() != b.fallback()) {
+                        return a.fallback() ? b : a;
+                    }
                     throw new IllegalStateException("Two executors for node type " + a.nodeType() + ": "
                             + a.getClass().getName() + " and " + b.getClass().getName());
                 }));

@@ -41,6 +41,12 @@ public interface TaskContext {
 
     ArtifactRef output(String port, Path file) throws IOException;
 
+    /**
+     * Passes on an artifact already in the server's store (a dataset version, a registered model) without copying
+     * it. Only steps that run on the server's embedded worker can do this; remote workers upload what they make.
+     */
+    void output(String port, ArtifactRef stored);
+
     void log(String line);
 
     /** Fraction done, 0 to 1. */

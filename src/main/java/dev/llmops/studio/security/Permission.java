@@ -24,6 +24,11 @@ public enum Permission {
     RUNS_VIEW("See runs, their tasks and logs", EnumSet.allOf(Role.class)),
     RUNS_START("Start and cancel pipeline runs", EnumSet.of(ML_ENGINEER, DOMAIN_EXPERT)),
     WORKERS_MANAGE("See workers, drain, disable and enable them", EnumSet.of(ADMIN, ML_ENGINEER)),
+    DATASETS_VIEW("See datasets, their versions, reports and differences", EnumSet.allOf(Role.class)),
+    DATASETS_EDIT("Upload datasets and create versions", EnumSet.of(ML_ENGINEER, DOMAIN_EXPERT)),
+    /** Keeping personal data in a dataset is a decision an admin takes and justifies; it is audited. */
+    DATASETS_KEEP_PII("Create a dataset version that keeps personal data", EnumSet.of(ADMIN)),
+    DATASETS_ERASE("Erase a person's data from every dataset version (right to be forgotten)", EnumSet.of(ADMIN)),
     WORKER_TOKENS_MANAGE("Create and revoke the tokens remote workers connect with", EnumSet.of(ADMIN)),
     /** Held by worker tokens only: a person's login or API token can never lease tasks or read artifacts. */
     WORKER_PROTOCOL("Lease and run pipeline steps (worker tokens only)", EnumSet.noneOf(Role.class));

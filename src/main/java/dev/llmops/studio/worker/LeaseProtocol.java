@@ -47,6 +47,9 @@ interface LeaseProtocol {
 
     ArtifactRef output(long taskId, String port, InputStream content) throws IOException;
 
+    /** Records an artifact the server already stores as an output (server-side steps only). */
+    void output(long taskId, String port, ArtifactRef stored);
+
     void succeeded(long taskId);
 
     void failed(long taskId, String message);

@@ -75,6 +75,11 @@ final class LocalLeaseProtocol implements LeaseProtocol {
     }
 
     @Override
+    public void output(long taskId, String port, ArtifactRef stored) {
+        gateway.output(taskId, workerId, port, stored);
+    }
+
+    @Override
     public void succeeded(long taskId) {
         dispatcher.succeeded(taskId, workerId);
     }

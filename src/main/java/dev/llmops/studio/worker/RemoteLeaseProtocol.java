@@ -169,6 +169,16 @@ final class RemoteLeaseProtocol implements LeaseProtocol {
         return ArtifactRef.parse(json.readValue(response.body(), ArtifactReference.class).artifact());
     }
 
+    /**
+     * Not over HTTP: naming any stored artifact as an output would let a worker token pass on content it was never
+     * given (and then read it as its own successor's input). Steps that pass stored artifacts on run on the server.
+     */
+    @Override
+    public void output(long taskId, String port, ArtifactRef stored) {
+        throw new UnsupportedOperationException("Passing on a stored artifact works only on the server's embedded "
+                + "worker; this step type should not be registered on remote workers");
+    }
+
     @Override
     public void succeeded(long taskId) {
         report(() -> call("POST", task(taskId, "succeeded"), null, Void.class, CALL_TIMEOUT));

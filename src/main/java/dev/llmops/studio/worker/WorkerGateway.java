@@ -73,6 +73,16 @@ class WorkerGateway {
         return ref;
     }
 
+    /** Records an artifact already in the store as an output of a held task (embedded worker only). */
+    void output(long taskId, String workerId, String port, ArtifactRef stored) {
+        if (!artifacts.exists(stored)) {
+            throw new IllegalArgumentException("Artifact " + stored + " is not in the store");
+        }
+        if (!dispatcher.recordOutput(taskId, workerId, port, stored.toString())) {
+            throw new TaskNotHeldException(taskId, workerId);
+        }
+    }
+
     /** The worker asked about a task it does not hold (any more): its lease expired or it never had one. */
     static final class TaskNotHeldException extends ConflictException {
         TaskNotHeldException(long taskId, String workerId) {

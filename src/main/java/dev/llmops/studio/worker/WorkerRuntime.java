@@ -322,6 +322,11 @@ final class WorkerRuntime {
         }
 
         @Override
+        public void output(String port, ArtifactRef stored) {
+            protocol.output(lease.taskId(), port, stored);
+        }
+
+        @Override
         public void log(String line) {
             protocol.log(lease.taskId(), List.of(line));
         }

@@ -178,7 +178,7 @@ class ServerFailoverTest {
             for (int s = 0; s < steps.length; s++) {
                 String id = "c" + c + "s" + s;
                 Map<String, Object> params = switch (steps[s][0]) {
-                    case "dataset-upload" -> Map.of("dataset", "data-" + c);
+                    case "dataset-upload" -> Map.of("dataset", "support-replies");
                     case "deploy" -> Map.of("endpointName", "endpoint-" + c);
                     default -> Map.of();
                 };

@@ -8,12 +8,12 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** Facts about the machine a benchmark ran on, for the summary that goes into docs/benchmarks.md. */
-final class Machine {
+public final class Machine {
 
     private Machine() {
     }
 
-    static String nproc() {
+    public static String nproc() {
         try {
             Process process = new ProcessBuilder("nproc").redirectErrorStream(true).start();
             String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -28,11 +28,11 @@ final class Machine {
         return String.valueOf(Runtime.getRuntime().availableProcessors());
     }
 
-    static String cpuModel() {
+    public static String cpuModel() {
         return procField(Path.of("/proc/cpuinfo"), "model name").orElse("unknown CPU");
     }
 
-    static String memTotal() {
+    public static String memTotal() {
         return procField(Path.of("/proc/meminfo"), "MemTotal")
                 .map(v -> String.format(Locale.ROOT, "%.0f GiB",
                         Long.parseLong(v.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0))

@@ -260,7 +260,7 @@ public final class RunBenchmark {
      */
     static PipelineGraph chain(NodeTypeCatalog catalog) {
         Builder b = new Builder(catalog);
-        String data = b.node("data", "dataset-upload", 0, 0, Map.of("dataset", "tickets"));
+        String data = b.node("data", "dataset-upload", 0, 0, Map.of("dataset", "support-replies"));
         String previousDataset = data;
         String previousPort = "dataset";
         for (int u = 0; u < CHAIN_UNITS; u++) {
@@ -293,7 +293,7 @@ public final class RunBenchmark {
      */
     static PipelineGraph dag(NodeTypeCatalog catalog) {
         Builder b = new Builder(catalog);
-        String data = b.node("data", "dataset-upload", DAG_BRANCHES / 2, 0, Map.of("dataset", "tickets"));
+        String data = b.node("data", "dataset-upload", DAG_BRANCHES / 2, 0, Map.of("dataset", "support-replies"));
         List<String> models = new ArrayList<>();
         for (int i = 0; i < DAG_BRANCHES; i++) {
             String tune = b.node("b" + (i + 1) + "-tune", "fine-tune", i, 1, Map.of());
