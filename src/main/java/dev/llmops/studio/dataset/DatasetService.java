@@ -68,7 +68,7 @@ public class DatasetService {
     /** Format, columns, the first rows and a suggested mapping; reads only the start of the file. */
     public UploadAnalysis analyze(Path file, String fileName) throws IOException {
         currentUser.require(Permission.DATASETS_EDIT);
-        DatasetParser.Detection detection = DatasetParser.detect(file, fileName);
+        Detection detection = detect(file, fileName);
         return new UploadAnalysis(fileName, detection.format(), detection.jsonShape(), detection.delimiter(),
                 detection.columns(), DatasetParser.preview(file, fileName, detection, PREVIEW_ROWS).rows(),
                 DatasetParser.suggestMapping(detection));
@@ -78,7 +78,7 @@ public class DatasetService {
     public VersionReport inspect(Path file, String fileName, VersionSettings settings, BooleanSupplier cancelled)
             throws IOException {
         currentUser.require(Permission.DATASETS_EDIT);
-        DatasetParser.Detection detection = DatasetParser.detect(file, fileName);
+        Detection detection = detect(file, fileName);
         try (VersionBuilder builder = VersionBuilder.inspectOnly(detector, settings, cancelled)) {
             DatasetParser.parse(file, fileName, detection, settings.mapping(), builder);
             return builder.report();
@@ -100,17 +100,27 @@ public class DatasetService {
                 throw new InvalidRequestException("keepReason", "Say why this version may keep personal data.");
             }
         }
-        DatasetParser.Detection detection = DatasetParser.detect(file, fileName);
-        return build(name, settings, keepReason, SourceKind.UPLOAD, fileName, null, cancelled,
+        Detection detection = detect(file, fileName);
+        String reason = settings.piiPolicy() == PiiPolicy.KEEP ? keepReason.strip() : null;
+        return build(name, settings, reason, SourceKind.UPLOAD, fileName, null, cancelled,
                 sink -> DatasetParser.parse(file, fileName, detection, settings.mapping(), sink));
     }
 
     /** Datasets made by the system (demo data on first start), under the given principal's name. */
     DatasetVersionInfo createVersionAs(String actor, String datasetName, Path file, String fileName,
             VersionSettings settings, String description) throws IOException {
-        DatasetParser.Detection detection = DatasetParser.detect(file, fileName);
+        Detection detection = detect(file, fileName);
         return build(checkedName(datasetName), settings, null, SourceKind.UPLOAD, fileName, null, () -> false,
                 sink -> DatasetParser.parse(file, fileName, detection, settings.mapping(), sink), actor, description);
+    }
+
+    /** A file that is not a dataset at all (empty, unusable header, not UTF-8) is the user's to fix: say where. */
+    private static Detection detect(Path file, String fileName) throws IOException {
+        try {
+            return DatasetParser.detect(file, fileName);
+        } catch (DatasetFileException e) {
+            throw new InvalidRequestException("file", e.getMessage());
+        }
     }
 
     public List<DatasetSummary> list() {
@@ -283,7 +293,7 @@ public class DatasetService {
 
     @FunctionalInterface
     private interface Parse {
-        void into(DatasetParser.RowSink sink) throws IOException;
+        void into(RowSink sink) throws IOException;
     }
 
     private DatasetVersionInfo build(String name, VersionSettings settings, String keepReason, SourceKind source,

@@ -30,7 +30,7 @@ import java.util.function.BooleanSupplier;
  * a seed and independent of row order. Pass two streams the lines, split added, into the artifact store.
  * Without a store ({@link #inspectOnly}) pass one only counts, for the upload screen's check.
  */
-final class VersionBuilder implements DatasetParser.RowSink, AutoCloseable {
+final class VersionBuilder implements RowSink, AutoCloseable {
 
     private static final int SAMPLES_PER_FINDING = 3;
     private static final int MAX_LABELS = 1000;
@@ -44,6 +44,9 @@ final class VersionBuilder implements DatasetParser.RowSink, AutoCloseable {
     private final BooleanSupplier cancelled;
     private final Path pending;
     private final Writer pendingOut;
+    private final String promptField;
+    private final String responseField;
+    private final String textField;
 
     private long rowsRead;
     private long rejected;
@@ -71,6 +74,11 @@ final class VersionBuilder implements DatasetParser.RowSink, AutoCloseable {
         this.settings = settings;
         this.cancelled = cancelled;
         this.pending = pending;
+        ColumnMapping mapping = settings.mapping();
+        // reports name the file's own columns where there are some, so people find what to fix
+        this.promptField = mapping.prompt() == null ? "prompt" : "prompt (column " + mapping.prompt() + ")";
+        this.responseField = mapping.response() == null ? "response" : "response (column " + mapping.response() + ")";
+        this.textField = mapping.text() == null ? "text" : "text (column " + mapping.text() + ")";
         this.pendingOut = pending == null ? null
                 : new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(pending), StandardCharsets.UTF_8),
                         1 << 16);
@@ -222,12 +230,12 @@ final class VersionBuilder implements DatasetParser.RowSink, AutoCloseable {
         boolean found = false;
         List<ChatMessage> messages = new ArrayList<>(record.messages().size());
         for (ChatMessage message : record.messages()) {
-            String field = "assistant".equals(message.role()) ? "response" : "prompt";
+            String field = "assistant".equals(message.role()) ? responseField : promptField;
             String content = scan(field, message.content());
             found |= content != message.content();
             messages.add(content == message.content() ? message : new ChatMessage(message.role(), content));
         }
-        String text = scan("text", record.text());
+        String text = scan(textField, record.text());
         found |= text != record.text();
         Map<String, String> attrs = new LinkedHashMap<>();
         for (Map.Entry<String, String> attribute : record.attributes().entrySet()) {

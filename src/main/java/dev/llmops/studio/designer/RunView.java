@@ -79,6 +79,7 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
     private long runId;
     private RunDetail detail;
     private Long selectedTask;
+    private boolean userPickedTask;
     private long lastLogId;
     private Registration watch;
     /** When metrics were last read (nanoTime), and the run's status then; null until the Metrics tab is opened. */
@@ -214,9 +215,13 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
         cancel.setEnabled(summary.status() == RunStatus.RUNNING);
         tasks.setItems(detail.tasks());
         canvas.setNodeStates(nodeStates(detail.tasks()));
-        if (selectedTask == null && !detail.tasks().isEmpty()) {
-            detail.tasks().stream().filter(t -> t.status() == dev.llmops.studio.run.TaskStatus.RUNNING).findFirst()
-                    .or(() -> detail.tasks().stream().findFirst()).ifPresent(this::selectTask);
+        // the log follows the step that is running until the user picks one
+        var running = detail.tasks().stream().filter(t -> t.status() == dev.llmops.studio.run.TaskStatus.RUNNING)
+                .findFirst();
+        if (!userPickedTask && running.isPresent()) {
+            selectTask(running.get());
+        } else if (selectedTask == null && !detail.tasks().isEmpty()) {
+            selectTask(detail.tasks().get(0));
         } else {
             appendLog();
         }
@@ -225,6 +230,7 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
 
     /** A step picked by the user on the canvas or in the table: its log, and its charts if it has any. */
     private void chooseTask(TaskInfo task) {
+        userPickedTask = true;
         selectTask(task);
         metricsPanel.selectStep(task.id());
     }

@@ -48,6 +48,7 @@ class DatasetUploadJourneyTest {
             assertThat(page.locator("#datasets-grid")).containsText("support-replies");
             page.locator("#upload-dataset").click();
             page.locator("#dataset-name input").fill(dataset);
+            page.locator("#dataset-name input").press("Enter");
             page.locator("#dataset-file input[type=file]").setInputFiles(csv);
 
             assertThat(page.locator("#dataset-format")).containsText("CSV, delimiter “;”, 3 columns");
@@ -56,12 +57,14 @@ class DatasetUploadJourneyTest {
             assertThat(page.locator("#map-response")).hasText(Pattern.compile("answer"));
             assertThat(page.locator("#map-label")).hasText(Pattern.compile("category"));
 
+            session.screenshot("dataset-upload-analysed");
             page.locator("#check-file").click();
             Locator report = page.locator("#dataset-report");
             assertThat(page.locator("#report-summary")).containsText("4 rows read · 3 usable examples · 1 rejected");
             assertThat(page.locator("#row-errors")).containsText("faq.csv");
             assertThat(page.locator("#row-errors")).containsText("empty response");
-            assertThat(page.locator("#pii-report")).containsText("E-mail");
+            assertThat(page.locator("#pii-report")).containsText("prompt (column question)");
+            assertThat(page.locator("#pii-report")).containsText("e-mail address");
             assertThat(page.locator("#pii-report")).not().containsText("dana.fox@example.org");
             assertThat(report).containsText("Labels");
             session.screenshot("dataset-upload-checked");

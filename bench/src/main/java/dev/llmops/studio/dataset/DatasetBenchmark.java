@@ -38,7 +38,7 @@ public final class DatasetBenchmark {
         long size = Files.size(csv);
         resetPeaks();
         long t0 = System.nanoTime();
-        DatasetParser.Detection detection = DatasetParser.detect(csv, "generated.csv");
+        Detection detection = DatasetParser.detect(csv, "generated.csv");
         ColumnMapping mapping = DatasetParser.suggestMapping(detection);
         VersionSettings settings = new VersionSettings(mapping, 0.1, 0.1, 42, true, PiiPolicy.REDACT,
                 OnRowError.SKIP_BAD_ROWS);
