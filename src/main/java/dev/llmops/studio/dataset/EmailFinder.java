@@ -1,6 +1,7 @@
 package dev.llmops.studio.dataset;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,8 +18,8 @@ final class EmailFinder {
     private static final String LOCAL_CHAR = "[" + ALNUM + "_%+\\-]";
     private static final String LABEL = "[" + ALNUM + "](?:[" + ALNUM + "\\-]{0,61}[" + ALNUM + "])?";
 
-    // The lookbehind lets a match start only where a word starts, so each run of local-part characters is scanned
-    // once (the possessive quantifiers never give characters back): linear in the text length.
+    // The lookbehind lets a match start only where a word starts, and the possessive quantifiers never give
+    // characters back, so a region is scanned in linear time.
     private static final Pattern EMAIL = Pattern.compile(
             "(?<![" + ALNUM + "_%+\\-.@])"
             + LOCAL_CHAR + "++(?:[.']" + LOCAL_CHAR + "++)*+"
@@ -36,14 +37,54 @@ final class EmailFinder {
     }
 
     static void find(String text, List<PiiMatch> into) {
-        Matcher matcher = EMAIL.matcher(text);
-        while (matcher.find()) {
-            int at = text.indexOf('@', matcher.start());
-            boolean plausibleLengths = at - matcher.start() <= MAX_LOCAL_LENGTH
-                    && matcher.end() - matcher.start() <= MAX_ADDRESS_LENGTH;
-            if (plausibleLengths && !FILE_EXTENSIONS.contains(matcher.group(1).toLowerCase())) {
-                into.add(new PiiMatch(PiiType.EMAIL, matcher.start(), matcher.end()));
+        // Only an '@' can anchor an address, and its local part starts where the word does (or after an apostrophe
+        // quoting it): trying the pattern there alone is far cheaper than at every position. Transparent bounds
+        // let the lookarounds see past the region.
+        Matcher matcher = EMAIL.matcher(text).useTransparentBounds(true);
+        int at = text.indexOf('@');
+        while (at >= 0) {
+            int end = Math.min(text.length(), at + MAX_ADDRESS_LENGTH);
+            int next = at + 1;
+            for (int start = wordStart(text, at); start < at; start = apostropheAfter(text, start, at)) {
+                matcher.region(start, end);
+                if (matcher.lookingAt()) {
+                    addIfPlausible(text, matcher, into);
+                    next = matcher.end();
+                    break;
+                }
             }
+            at = text.indexOf('@', next);
+        }
+    }
+
+    private static int wordStart(String text, int at) {
+        int start = at;
+        while (start > 0 && at - start <= MAX_LOCAL_LENGTH && isLocalPartChar(text.charAt(start - 1))) {
+            start--;
+        }
+        return start;
+    }
+
+    private static boolean isLocalPartChar(char c) {
+        return Character.isLetterOrDigit(c) || "_%+-.'".indexOf(c) >= 0;
+    }
+
+    /** The position after the next apostrophe in [from, to), or {@code to}. */
+    private static int apostropheAfter(String text, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (text.charAt(i) == '\'') {
+                return i + 1;
+            }
+        }
+        return to;
+    }
+
+    private static void addIfPlausible(String text, Matcher matcher, List<PiiMatch> into) {
+        int at = text.indexOf('@', matcher.start());
+        boolean plausibleLengths = at - matcher.start() <= MAX_LOCAL_LENGTH
+                && matcher.end() - matcher.start() <= MAX_ADDRESS_LENGTH;
+        if (plausibleLengths && !FILE_EXTENSIONS.contains(matcher.group(1).toLowerCase(Locale.ROOT))) {
+            into.add(new PiiMatch(PiiType.EMAIL, matcher.start(), matcher.end()));
         }
     }
 }

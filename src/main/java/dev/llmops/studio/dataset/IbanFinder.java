@@ -3,17 +3,14 @@ package dev.llmops.studio.dataset;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * IBANs (ISO 13616): country code, two check digits and the country's fixed-length account part, written compact
- * or in groups of four separated by single spaces, in either case (people type them in lower case). A candidate counts only with the registered length
- * for its country and a passing mod-97 check, so a mistyped or made-up IBAN is not reported.
+ * or in groups of four separated by single spaces, in either case (people type them in lower case). A candidate
+ * counts only with the registered length for its country and a passing mod-97 check, so a mistyped or made-up
+ * IBAN is not reported.
  */
 final class IbanFinder {
-
-    private static final Pattern COUNTRY_AND_CHECK_DIGITS = Pattern.compile("(?<![\\p{L}\\p{N}_])([A-Za-z]{2})\\d{2}");
 
     /** Total lengths from the SWIFT IBAN registry. */
     private static final Map<String, Integer> LENGTHS = Map.ofEntries(
@@ -40,18 +37,35 @@ final class IbanFinder {
     }
 
     static void find(String text, List<PiiMatch> into) {
-        Matcher matcher = COUNTRY_AND_CHECK_DIGITS.matcher(text);
-        int from = 0;
-        while (matcher.find(from)) {
-            Integer length = LENGTHS.get(matcher.group(1).toUpperCase(Locale.ROOT));
-            int end = length == null ? -1 : accountPartEnd(text, matcher.end(), length - GROUP);
-            if (end > 0 && mod97(compact(text.substring(matcher.start(), end)).toUpperCase(Locale.ROOT)) == 1) {
-                into.add(new PiiMatch(PiiType.IBAN, matcher.start(), end));
-                from = end;
+        int start = 0;
+        while (start + GROUP <= text.length()) {
+            int end = startsCountryAndCheckDigits(text, start) ? ibanEnd(text, start) : -1;
+            if (end > 0) {
+                into.add(new PiiMatch(PiiType.IBAN, start, end));
+                start = end;
             } else {
-                from = matcher.start() + 1;
+                start++;
             }
         }
+    }
+
+    /** Two letters and two digits starting a word; checked by hand because this runs at every position. */
+    private static boolean startsCountryAndCheckDigits(String text, int start) {
+        return PiiText.isDigit(text.charAt(start + 3)) && PiiText.isDigit(text.charAt(start + 2))
+                && isAsciiLetter(text.charAt(start)) && isAsciiLetter(text.charAt(start + 1))
+                && !PiiText.isWordCharAt(text, start - 1);
+    }
+
+    private static boolean isAsciiLetter(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+    }
+
+    /** The end of a valid IBAN starting at {@code start}, or -1. */
+    private static int ibanEnd(String text, int start) {
+        Integer length = LENGTHS.get(text.substring(start, start + 2).toUpperCase(Locale.ROOT));
+        int end = length == null ? -1 : accountPartEnd(text, start + GROUP, length - GROUP);
+        boolean valid = end > 0 && mod97(compact(text.substring(start, end)).toUpperCase(Locale.ROOT)) == 1;
+        return valid ? end : -1;
     }
 
     /**
@@ -78,7 +92,7 @@ final class IbanFinder {
     }
 
     private static boolean isAccountChar(char c) {
-        return PiiText.isDigit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+        return PiiText.isDigit(c) || isAsciiLetter(c);
     }
 
     private static String compact(String iban) {

@@ -1,5 +1,6 @@
 package dev.llmops.studio.dataset;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -7,7 +8,8 @@ import java.util.regex.Pattern;
 /**
  * IPv4 and IPv6 addresses, validated by parsing (no {@code InetAddress}, so never a DNS lookup).
  *
- * <p>IPv4: four decimal octets 0-255, zero-padded or not (logs write 192.168.001.010). A dotted
+ * <p>IPv4: four decimal octets 0-255, either all zero-padded to three digits as some logs write them
+ * ({@code 192.168.001.010}) or none (one padded octet among others, {@code 0.06.2.1}, is a version). A dotted
  * quad glued to a word ({@code v1.2.3.4}, {@code build-1.2.3.4}) or to a fifth number ({@code 1.2.3.4.5}) is a
  * version string, not an address; a free-standing quad is an address even after the word "version", because
  * over-redacting a rare four-part version is the safe side for personal data. A port or prefix length after the
@@ -25,6 +27,8 @@ final class IpAddressFinder {
             "(?<![\\p{L}\\p{N}_.]|\\p{L}-)" + OCTET + "(?:\\." + OCTET + "){3}(?![\\p{L}\\p{N}_]|\\.\\d)");
     private static final Pattern IPV4_EXACT = Pattern.compile(OCTET + "(?:\\." + OCTET + "){3}");
 
+    /** "255.255.255.255", or zero-padded "001.002.003.004". */
+    private static final int MAX_IPV4_LENGTH = 15;
     /** "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255": anything longer is not one address. */
     private static final int MAX_IPV6_LENGTH = 45;
     private static final int IPV6_GROUPS = 8;
@@ -33,30 +37,67 @@ final class IpAddressFinder {
     }
 
     static void find(String text, List<PiiMatch> into) {
-        Matcher matcher = IPV4.matcher(text);
-        while (matcher.find()) {
-            into.add(new PiiMatch(PiiType.IP_ADDRESS, matcher.start(), matcher.end()));
-        }
+        findIpv4(text, into);
         findIpv6(text, into);
     }
 
-    private static void findIpv6(String text, List<PiiMatch> into) {
+    /** Tries the pattern only where a run of digits starts; transparent bounds let the lookarounds see around. */
+    private static void findIpv4(String text, List<PiiMatch> into) {
+        Matcher matcher = IPV4.matcher(text).useTransparentBounds(true);
         int pos = 0;
         while (pos < text.length()) {
-            if (!isIpv6Char(text.charAt(pos))) {
+            if (!PiiText.isDigit(text.charAt(pos)) || PiiText.isDigitAt(text, pos - 1)) {
                 pos++;
                 continue;
             }
-            int runEnd = pos;
-            while (runEnd < text.length() && isIpv6Char(text.charAt(runEnd))) {
-                runEnd++;
+            matcher.region(pos, Math.min(text.length(), pos + MAX_IPV4_LENGTH));
+            if (matcher.lookingAt() && consistentlyPadded(matcher.group()) && hostOrAny(matcher.group())) {
+                into.add(new PiiMatch(PiiType.IP_ADDRESS, pos, matcher.end()));
+                pos = matcher.end();
+            } else {
+                pos++;
             }
-            addIfIpv6(text, pos, runEnd, into);
-            pos = runEnd;
         }
     }
 
-    /** The run is maximal, so trimming the punctuation that ends sentences or starts labels leaves the candidate. */
+    /** Logs pad every octet to three digits; one padded octet among others ({@code 0.06.2.1}) is a version. */
+    private static boolean consistentlyPadded(String address) {
+        String[] octets = address.split("\\.");
+        boolean padded = Arrays.stream(octets).anyMatch(octet -> octet.length() > 1 && octet.startsWith("0"));
+        return !padded || Arrays.stream(octets).allMatch(octet -> octet.length() == 3);
+    }
+
+    /** 0.x.x.x is "this network", never a host's address, while 0.9.1.2 is a common version; 0.0.0.0 is "any". */
+    private static boolean hostOrAny(String address) {
+        return !address.startsWith("0.") || address.equals("0.0.0.0");
+    }
+
+    /**
+     * Every address holds a colon: from each one, the run of hex digits, colons and dots around it is the
+     * candidate. Expansion stops one character past the longest address, so a long run costs a bounded amount per
+     * colon.
+     */
+    private static void findIpv6(String text, List<PiiMatch> into) {
+        int colon = text.indexOf(':');
+        while (colon >= 0) {
+            int start = colon;
+            while (start > 0 && colon - start <= MAX_IPV6_LENGTH && isIpv6Char(text.charAt(start - 1))) {
+                start--;
+            }
+            int end = colon + 1;
+            while (end < text.length() && end - start <= MAX_IPV6_LENGTH && isIpv6Char(text.charAt(end))) {
+                end++;
+            }
+            boolean maximal = (start == 0 || !isIpv6Char(text.charAt(start - 1)))
+                    && (end == text.length() || !isIpv6Char(text.charAt(end)));
+            if (maximal) {
+                addIfIpv6(text, start, end, into);
+            }
+            colon = text.indexOf(':', end);
+        }
+    }
+
+    /** Trims the punctuation that ends a sentence or a label ("IP:") off the run, then validates what is left. */
     private static void addIfIpv6(String text, int runStart, int runEnd, List<PiiMatch> into) {
         int start = runStart;
         int end = runEnd;
@@ -77,7 +118,8 @@ final class IpAddressFinder {
             return;
         }
         String candidate = text.substring(start, end);
-        if (candidate.chars().anyMatch(c -> PiiText.isDigit((char) c)) && isIpv6(candidate)) {
+        boolean twoColons = candidate.indexOf(':') != candidate.lastIndexOf(':');
+        if (twoColons && candidate.chars().anyMatch(c -> PiiText.isDigit((char) c)) && isIpv6(candidate)) {
             into.add(new PiiMatch(PiiType.IP_ADDRESS, start, end));
         }
     }
@@ -86,7 +128,7 @@ final class IpAddressFinder {
         return PiiText.isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' || c == '.';
     }
 
-    static boolean isIpv6(String candidate) {
+    private static boolean isIpv6(String candidate) {
         int doubleColon = candidate.indexOf("::");
         if (doubleColon >= 0 && candidate.indexOf("::", doubleColon + 1) >= 0) {
             return false;

@@ -9,9 +9,10 @@ import java.util.regex.Pattern;
  * Phone numbers and payment card numbers. Both are digit groups, so both are judged on the same <em>number
  * runs</em>: a maximal stretch of digit groups joined by single separators (space, dash, dot), optionally after a
  * {@code +}, where a group may start with a parenthesised part ({@code (415)}, {@code (0)30}). A run glued to a
- * word ({@code v1.2.3}, {@code ORD-2024-001234}, {@code 12kg}), to a currency symbol, or continued by
- * {@code ,5 :30 /7 %} is a version, identifier, amount, time or fraction, and is neither; so is a run continuing
- * IBAN-shaped text whose check failed ({@code NL30 TSAF 0632 3042 99}).
+ * word ({@code v1.2.3}, {@code ORD-2024-001234}, {@code 12kg}, {@code 02-687535-fix.patch}), to a currency symbol,
+ * to {@code +} or {@code ~}, or continued by {@code ,5 :30 /7 %} is a version, identifier, amount, time or
+ * fraction, and is neither; so is a run continuing IBAN-shaped text whose check failed
+ * ({@code NL30 TSAF 0632 3042 99}).
  *
  * <p>A phone number is a whole run (never a piece of one, so a longer number is not mistaken for a phone) with 7
  * to 15 digits (E.164) in one of these shapes:
@@ -27,14 +28,15 @@ import java.util.regex.Pattern;
  * ({@code 415.555.0132}, {@code 1-800-555-0199}), and the 3-2-2-2 mobile layout ({@code 612 34 56 78}).
  * </ul>
  * Not phones: digits without any separator and without {@code +} (order and customer numbers look exactly like
- * that), runs containing a date ({@code 01.02.2024}, {@code 2024-01-31}), dotted quads, thousands groupings
+ * that), decimals ({@code 02.147038}), runs containing a date ({@code 01.02.2024}, {@code 2024-01-31}), dotted
+ * quads, thousands groupings
  * ({@code 1 299 000}), US ZIP+4 codes ({@code 02134-1234}), and 7-digit local numbers without an area code
  * ({@code 555-0132}), which look like any reference number.
  *
  * <p>A payment card is also a whole run: 13-19 digits, compact or grouped by one kind of separator (space or
- * dash) with a first group of four and the others of 3-6 ({@code 4111 1111 1111 1111}, {@code 3782 822463 10005}), a passing
- * Luhn check and an issuer prefix whose brand issues that length. 13-digit Visa numbers are not recognised:
- * they were withdrawn long ago and collide with EAN-13 barcodes (German EANs start with 40-44).
+ * dash) with a first group of four and the others of 3-6 ({@code 4111 1111 1111 1111}, {@code 3782 822463 10005}),
+ * with a passing Luhn check and an issuer prefix whose brand issues that length. 13-digit Visa numbers are not
+ * recognised: they were withdrawn long ago and collide with EAN-13 barcodes (German EANs start with 40-44).
  */
 final class PhoneAndCardFinder {
 
@@ -147,14 +149,16 @@ final class PhoneAndCardFinder {
         return new Group(start, pos, parenthesised, text.substring(digitsStart, pos));
     }
 
+    /** '+' and '~' join the parts of version strings and build ids ({@code 1:14~++20220202101403+91632c8}). */
     private static boolean attachedToSurroundings(String text, Run run) {
         char before = PiiText.charAt(text, run.start() - 1);
-        boolean gluedBefore = PiiText.isWordChar(before) || before == '@'
+        boolean gluedBefore = PiiText.isWordChar(before) || "@+~".indexOf(before) >= 0
                 || (".-/,".indexOf(before) >= 0 && PiiText.isWordCharAt(text, run.start() - 2))
                 || isCurrency(before) || (before == ' ' && isCurrency(PiiText.charAt(text, run.start() - 2)));
         char after = PiiText.charAt(text, run.end());
-        boolean gluedAfter = PiiText.isWordChar(after) || after == '@' || after == '%'
-                || (".,:/-".indexOf(after) >= 0 && PiiText.isDigitAt(text, run.end() + 1))
+        boolean gluedAfter = PiiText.isWordChar(after) || "@%+~".indexOf(after) >= 0
+                || (".,:".indexOf(after) >= 0 && PiiText.isDigitAt(text, run.end() + 1))
+                || ("-/".indexOf(after) >= 0 && PiiText.isWordCharAt(text, run.end() + 1))
                 || isCurrency(after) || (after == ' ' && isCurrency(PiiText.charAt(text, run.end() + 1)));
         return gluedBefore || gluedAfter || continuesIbanShapedText(text, run.start());
     }
@@ -196,7 +200,7 @@ final class PhoneAndCardFinder {
         if (run.plus()) {
             return isInternational(run);
         }
-        if (isDottedQuad(run) || containsDate(run)) {
+        if (isDecimal(run) || isDottedQuad(run) || containsDate(run)) {
             return false;
         }
         if (!first.plain()) {
@@ -254,6 +258,11 @@ final class PhoneAndCardFinder {
         List<Group> groups = run.groups();
         return groups.size() == 2 && run.separators().equals("-") && groups.get(0).digits().length() == 5
                 && groups.get(1).digits().length() == 4;
+    }
+
+    /** 02.147038: two groups joined by one dot is how decimals are written, zero-led or not. */
+    private static boolean isDecimal(Run run) {
+        return run.separators().equals(".");
     }
 
     private static boolean isDottedQuad(Run run) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
@@ -14,10 +15,10 @@ import java.util.function.Supplier;
  * Luhn, IBANs failing mod 97, text that looks like an address but is not one).
  *
  * <p>Everything is generated from a seeded {@link Random}: names are made of random syllables, numbers of random
- * digits (US numbers in the fictional 555-01xx range), so no real person's data is in it. Check digits (mod 97,
- * Luhn) are computed here independently of the detector, so a bug in the detector's checks shows as errors.
- * Negatives that could be valid by chance (a random 16-digit string passing Luhn) are made invalid, because a
- * valid one would be indistinguishable from the real thing.
+ * digits (US and UK numbers in the ranges reserved for fiction), so no real person's data is in it. Check digits
+ * (mod 97, Luhn) are computed here independently of the detector, so a bug in the detector's checks shows as
+ * errors. Hard negatives are invalid by construction (a card-shaped number fails Luhn or has no brand of its
+ * length, a broken IBAN fails mod 97), because a valid one would be indistinguishable from the real thing.
  */
 final class PiiEvaluationSet {
 
@@ -143,7 +144,7 @@ final class PiiEvaluationSet {
             case EMAIL -> sentence.fill(pick(EMAIL_CONTEXTS), PiiType.EMAIL, this::email);
             case PHONE -> sentence.fill(pick(PHONE_CONTEXTS), PiiType.PHONE, this::phone);
             case IBAN -> sentence.fill(pick(IBAN_CONTEXTS), PiiType.IBAN, this::iban);
-            case PAYMENT_CARD -> sentence.fill(pick(CARD_CONTEXTS), PiiType.PAYMENT_CARD, () -> cardLayout(cardNumber()));
+            case PAYMENT_CARD -> sentence.fill(pick(CARD_CONTEXTS), PiiType.PAYMENT_CARD, this::card);
             case IP_ADDRESS -> {
                 if (random.nextBoolean()) {
                     sentence.fill(pick(IPV4_CONTEXTS), PiiType.IP_ADDRESS, this::ipv4);
@@ -243,6 +244,10 @@ final class PiiEvaluationSet {
             grouped.append(compact, i, Math.min(i + 4, compact.length()));
         }
         return grouped.toString();
+    }
+
+    private String card() {
+        return cardLayout(cardNumber());
     }
 
     private String cardNumber() {
@@ -376,7 +381,8 @@ final class PiiEvaluationSet {
             case 7 -> "ISBN " + isbn();
             case 8 -> "EAN " + ean13() + " is out of stock";
             case 9 -> "card ending in " + randomDigits(4) + " was charged " + price();
-            case 10 -> "the card **** **** **** " + randomDigits(4) + " expires 0" + (1 + random.nextInt(9)) + "/2" + random.nextInt(10);
+            case 10 -> "the card **** **** **** " + randomDigits(4) + " expires 0" + (1 + random.nextInt(9)) + "/2"
+                    + random.nextInt(10);
             case 11 -> "card " + cardLayout(luhnFailing()) + " was declined";
             case 12 -> "number " + unknownIssuer() + " is not a card we accept";
             case 13 -> "IBAN " + brokenIban() + " was rejected by the bank";
@@ -384,21 +390,27 @@ final class PiiEvaluationSet {
             case 15 -> "host " + notAnIp() + " could not be resolved";
             case 16 -> "the package weighs " + random.nextInt(30) + "." + random.nextInt(10) + " kg";
             case 17 -> "conversion rose by " + random.nextInt(100) + "." + random.nextInt(10) + "%";
-            case 18 -> "ship to " + (10000 + random.nextInt(89999)) + " Berlin, or ZIP " + randomDigits(5) + "-" + randomDigits(4);
-            case 19 -> "pages " + (1 + random.nextInt(99)) + "-" + (100 + random.nextInt(400)) + " cover the " + (2000 + random.nextInt(25)) + "-" + (2000 + random.nextInt(25)) + " period";
+            case 18 -> "ship to " + (10000 + random.nextInt(89999)) + " Berlin, or ZIP " + randomDigits(5) + "-"
+                    + randomDigits(4);
+            case 19 -> "pages " + (1 + random.nextInt(99)) + "-" + (100 + random.nextInt(400)) + " cover the "
+                    + (2000 + random.nextInt(25)) + "-" + (2000 + random.nextInt(25)) + " period";
             case 20 -> "steps 1 2 3 4 5 6 7 8 9 10 are done";
             case 21 -> "tracking number 1Z" + randomAlphanumeric(16);
-            case 22 -> "customer no. " + number(6, 10) + ", contract " + (2019 + random.nextInt(7)) + "-" + randomDigits(6);
-            case 23 -> "located at " + (40 + random.nextInt(20)) + "." + randomDigits(4) + ", " + (random.nextInt(30)) + "." + randomDigits(4);
+            case 22 -> "customer no. " + number(6, 10) + ", contract " + (2019 + random.nextInt(7)) + "-"
+                    + randomDigits(6);
+            case 23 -> "located at " + (40 + random.nextInt(20)) + "." + randomDigits(4) + ", "
+                    + random.nextInt(30) + "." + randomDigits(4);
             case 24 -> "the total is " + thousands() + " " + pick(new String[] {"EUR", "USD", "€", "CHF"});
-            case 25 -> "a temperature of -" + random.nextInt(30) + "." + random.nextInt(10) + " °C was logged at " + time();
-            case 26 -> "ext. " + randomDigits(3 + random.nextInt(2)) + " or room " + (1 + random.nextInt(9)) + "-" + randomDigits(3);
-            case 27 -> String.format(Locale.ROOT, "the log says %d-%02d-%02dT%02d:%02d:%02dZ", 2000 + random.nextInt(30),
-                    1 + random.nextInt(12), 1 + random.nextInt(28), random.nextInt(24), random.nextInt(60),
-                    random.nextInt(60));
+            case 25 -> "a temperature of -" + random.nextInt(30) + "." + random.nextInt(10) + " °C was logged at "
+                    + time();
+            case 26 -> "ext. " + randomDigits(3 + random.nextInt(2)) + " or room " + (1 + random.nextInt(9)) + "-"
+                    + randomDigits(3);
+            case 27 -> String.format(Locale.ROOT, "the log says %d-%02d-%02dT%02d:%02d:%02dZ",
+                    2000 + random.nextInt(30), 1 + random.nextInt(12), 1 + random.nextInt(28), random.nextInt(24),
+                    random.nextInt(60), random.nextInt(60));
             case 28 -> "@" + name() + "_team replied";
-            case 29 -> "BIC " + pick(new String[] {"DEUTDEFF500", "COBADEFFXXX", "BNPAFRPP", "NWBKGB2L"}) + " is fine";
-            case 30 -> "request id " + java.util.UUID.nameUUIDFromBytes(randomDigits(8).getBytes()) + " failed";
+            case 29 -> "BIC " + pick(new String[] {"DEUTDEFF500", "COBADEFFXXX", "BNPAFRPP", "NWBKGB2L"}) + " is ok";
+            case 30 -> "request id " + new UUID(random.nextLong(), random.nextLong()) + " failed";
             case 31 -> "unix time " + (1_600_000_000L + random.nextInt(200_000_000)) + " is when it broke";
             default -> "the score was " + random.nextInt(6) + "-" + random.nextInt(6) + " at " + date();
         };
@@ -423,7 +435,8 @@ final class PiiEvaluationSet {
     private String time() {
         return random.nextBoolean()
                 ? String.format(Locale.ROOT, "%02d:%02d", random.nextInt(24), random.nextInt(60))
-                : String.format(Locale.ROOT, "%02d:%02d:%02d", random.nextInt(24), random.nextInt(60), random.nextInt(60));
+                : String.format(Locale.ROOT, "%02d:%02d:%02d", random.nextInt(24), random.nextInt(60),
+                        random.nextInt(60));
     }
 
     private String price() {
@@ -448,11 +461,17 @@ final class PiiEvaluationSet {
         return switch (random.nextInt(6)) {
             case 0 -> "v" + random.nextInt(10) + "." + random.nextInt(30) + "." + random.nextInt(100);
             case 1 -> random.nextInt(10) + "." + random.nextInt(30) + "." + random.nextInt(100);
-            case 2 -> "v" + random.nextInt(10) + "." + random.nextInt(10) + "." + random.nextInt(10) + "." + random.nextInt(10);
-            case 3 -> "release-" + random.nextInt(10) + "." + random.nextInt(10) + "." + random.nextInt(10) + "." + random.nextInt(10);
+            case 2 -> "v" + quad();
+            case 3 -> "release-" + quad();
             case 4 -> "Windows 10.0." + (19000 + random.nextInt(1000)) + "." + (1000 + random.nextInt(9000));
-            default -> random.nextInt(10) + "." + random.nextInt(10) + "." + random.nextInt(10) + "-rc" + (1 + random.nextInt(5));
+            default -> random.nextInt(10) + "." + random.nextInt(10) + "." + random.nextInt(10) + "-rc"
+                    + (1 + random.nextInt(5));
         };
+    }
+
+    /** Four small numbers joined by dots: a valid IPv4 address unless glued to the word before it. */
+    private String quad() {
+        return random.nextInt(10) + "." + random.nextInt(10) + "." + random.nextInt(10) + "." + random.nextInt(10);
     }
 
     private String isbn() {
@@ -494,7 +513,9 @@ final class PiiEvaluationSet {
             case 0 -> layout[0] + check + changeOneDigit(account);
             case 1 -> layout[0] + check + account.substring(0, account.length() - 1);
             case 2 -> "XQ" + check + account;
-            default -> layout[0] + String.format(Locale.ROOT, "%02d", (Integer.parseInt(check) + 1 + random.nextInt(90)) % 97 + 2) + account;
+            // any other pair from 02 to 98 fails the check: the right one is unique modulo 97
+            default -> layout[0] + String.format(Locale.ROOT, "%02d",
+                    (Integer.parseInt(check) + 1 + random.nextInt(90)) % 97 + 2) + account;
         };
         return random.nextBoolean() ? iban : groupsOfFour(iban);
     }
@@ -545,7 +566,8 @@ final class PiiEvaluationSet {
     // --- random building blocks
 
     private String number(int minDigits, int maxDigits) {
-        return String.valueOf(1 + random.nextInt(9)) + randomDigits(minDigits - 1 + random.nextInt(maxDigits - minDigits + 1));
+        int length = minDigits + random.nextInt(maxDigits - minDigits + 1);
+        return (1 + random.nextInt(9)) + randomDigits(length - 1);
     }
 
     private String randomDigits(int count) {
@@ -559,7 +581,8 @@ final class PiiEvaluationSet {
     private String randomAlphanumeric(int count) {
         StringBuilder chars = new StringBuilder(count);
         for (int i = 0; i < count; i++) {
-            chars.append(random.nextInt(3) == 0 ? (char) ('A' + random.nextInt(26)) : (char) ('0' + random.nextInt(10)));
+            boolean letter = random.nextInt(3) == 0;
+            chars.append(letter ? (char) ('A' + random.nextInt(26)) : (char) ('0' + random.nextInt(10)));
         }
         return chars.toString();
     }
@@ -582,7 +605,7 @@ final class PiiEvaluationSet {
     }
 
     /** Text with ground truth: every {@code pii} call records the span it appends. */
-    private final class SentenceBuilder {
+    private static final class SentenceBuilder {
 
         private final StringBuilder text = new StringBuilder();
         private final List<PiiMatch> truth = new ArrayList<>();

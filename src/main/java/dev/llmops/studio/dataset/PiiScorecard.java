@@ -17,13 +17,12 @@ import java.util.Set;
 final class PiiScorecard {
 
     private static final int EXAMPLES_PER_TYPE = 3;
-
-    private final Map<PiiType, int[]> counts = new EnumMap<>(PiiType.class);
-    private final Map<PiiType, List<String>> examples = new EnumMap<>(PiiType.class);
-
     private static final int TRUE_POSITIVES = 0;
     private static final int FALSE_POSITIVES = 1;
     private static final int FALSE_NEGATIVES = 2;
+
+    private final Map<PiiType, int[]> counts = new EnumMap<>(PiiType.class);
+    private final Map<PiiType, List<String>> examples = new EnumMap<>(PiiType.class);
 
     private PiiScorecard() {
         for (PiiType type : PiiType.values()) {
