@@ -106,6 +106,10 @@ final class CsvRows implements Closeable {
     }
 
     /** Hands the data rows to the visitor in file order. */
+    long bytesRead() {
+        return utf8.bytesRead();
+    }
+
     void read(Visitor visitor) throws IOException {
         while (advance()) {
             boolean more;

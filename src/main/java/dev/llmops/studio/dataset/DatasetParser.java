@@ -234,7 +234,7 @@ final class DatasetParser {
             throws IOException {
         switch (detection.format()) {
             case CSV -> parseCsv(file, fileName, detection, mapping, sink);
-            case JSONL -> eachLine(file, fileName, new LineVisitor() {
+            case JSONL -> eachLine(file, fileName, sink, new LineVisitor() {
                 @Override
                 public boolean line(long line, LineReader text) throws IOException {
                     try {
@@ -251,7 +251,7 @@ final class DatasetParser {
                     return true;
                 }
             });
-            case TEXT -> eachLine(file, fileName, new LineVisitor() {
+            case TEXT -> eachLine(file, fileName, sink, new LineVisitor() {
                 @Override
                 public boolean line(long line, LineReader text) {
                     sink.accept(line, new DatasetRecord(generatedId(line), null, text.text(), null, null, null));
@@ -281,6 +281,7 @@ final class DatasetParser {
                     } catch (Reject reject) {
                         sink.reject(reject.at(fileName, line));
                     }
+                    sink.position(csv.bytesRead());
                     return true;
                 }
 
@@ -537,6 +538,11 @@ final class DatasetParser {
 
     /** The non-blank lines of a text file; encoding errors and over-long lines are rejected on the way. */
     private static void eachLine(Path file, String fileName, LineVisitor visitor) throws IOException {
+        eachLine(file, fileName, null, visitor);
+    }
+
+    private static void eachLine(Path file, String fileName, RowSink progress, LineVisitor visitor)
+            throws IOException {
         try (Utf8Reader in = Utf8Reader.open(file)) {
             LineReader lines = new LineReader(in);
             boolean any = false;
@@ -555,6 +561,9 @@ final class DatasetParser {
                     more = visitor.line(line, lines);
                 }
                 any = true;
+                if (progress != null) {
+                    progress.position(in.bytesRead());
+                }
             }
             if (!any) {
                 throw empty(fileName);

@@ -16,6 +16,7 @@ import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -25,7 +26,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Service;
@@ -75,11 +75,11 @@ public class DatasetService {
     }
 
     /** Reads the whole file as a version would, without creating one: errors, personal data, stats. */
-    public VersionReport inspect(Path file, String fileName, VersionSettings settings, BooleanSupplier cancelled)
+    public VersionReport inspect(Path file, String fileName, VersionSettings settings, WorkProgress progress)
             throws IOException {
         currentUser.require(Permission.DATASETS_EDIT);
         Detection detection = detect(file, fileName);
-        try (VersionBuilder builder = VersionBuilder.inspectOnly(detector, settings, cancelled)) {
+        try (VersionBuilder builder = VersionBuilder.inspectOnly(detector, settings, progress, Files.size(file))) {
             DatasetParser.parse(file, fileName, detection, settings.mapping(), builder);
             return builder.report();
         }
@@ -91,7 +91,7 @@ public class DatasetService {
      * Keeping personal data needs {@link Permission#DATASETS_KEEP_PII} and a reason, and is audited.
      */
     public DatasetVersionInfo createVersion(String datasetName, Path file, String fileName, VersionSettings settings,
-            String keepReason, BooleanSupplier cancelled) throws IOException {
+            String keepReason, WorkProgress progress) throws IOException {
         currentUser.require(Permission.DATASETS_EDIT);
         String name = checkedName(datasetName);
         if (settings.piiPolicy() == PiiPolicy.KEEP) {
@@ -102,7 +102,7 @@ public class DatasetService {
         }
         Detection detection = detect(file, fileName);
         String reason = settings.piiPolicy() == PiiPolicy.KEEP ? keepReason.strip() : null;
-        return build(name, settings, reason, SourceKind.UPLOAD, fileName, null, cancelled,
+        return build(name, settings, reason, SourceKind.UPLOAD, fileName, null, progress, Files.size(file),
                 sink -> DatasetParser.parse(file, fileName, detection, settings.mapping(), sink));
     }
 
@@ -111,7 +111,8 @@ public class DatasetService {
             VersionSettings settings, String description) throws IOException {
         Detection detection = detect(file, fileName);
         return build(checkedName(datasetName), settings, null, SourceKind.UPLOAD, fileName, null, () -> false,
-                sink -> DatasetParser.parse(file, fileName, detection, settings.mapping(), sink), actor, description);
+                Files.size(file), sink -> DatasetParser.parse(file, fileName, detection, settings.mapping(), sink),
+                actor, description);
     }
 
     /** A file that is not a dataset at all (empty, unusable header, not UTF-8) is the user's to fix: say where. */
@@ -297,15 +298,15 @@ public class DatasetService {
     }
 
     private DatasetVersionInfo build(String name, VersionSettings settings, String keepReason, SourceKind source,
-            String sourceRef, Long parent, BooleanSupplier cancelled, Parse parse) throws IOException {
-        return build(name, settings, keepReason, source, sourceRef, parent, cancelled, parse,
+            String sourceRef, Long parent, WorkProgress progress, long inputBytes, Parse parse) throws IOException {
+        return build(name, settings, keepReason, source, sourceRef, parent, progress, inputBytes, parse,
                 currentUser.usernameOrSystem(), null);
     }
 
     private DatasetVersionInfo build(String name, VersionSettings settings, String keepReason, SourceKind source,
-            String sourceRef, Long parent, BooleanSupplier cancelled, Parse parse, String actor, String description)
-            throws IOException {
-        try (VersionBuilder builder = VersionBuilder.writing(detector, settings, cancelled)) {
+            String sourceRef, Long parent, WorkProgress progress, long inputBytes, Parse parse, String actor,
+            String description) throws IOException {
+        try (VersionBuilder builder = VersionBuilder.writing(detector, settings, progress, inputBytes)) {
             parse.into(builder);
             VersionReport report = builder.report();
             if (settings.onRowError() == OnRowError.REJECT_FILE && report.rowsRejected() > 0) {

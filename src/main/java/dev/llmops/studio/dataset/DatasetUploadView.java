@@ -2,6 +2,7 @@ package dev.llmops.studio.dataset;
 
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.DetachEvent;
+import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.checkbox.Checkbox;
@@ -264,7 +265,7 @@ public class DatasetUploadView extends VerticalLayout {
         }
         busy("Checking every row…");
         running = BackgroundWork.start(this, "dataset-check", handle -> datasets.inspect(uploaded, fileName,
-                settings, handle::cancelled), report -> {
+                settings, progressOf(handle)), report -> {
                     idle();
                     reportArea.removeAll();
                     reportArea.add(new H4("Check of “" + fileName + "”"), new ReportPanel(report));
@@ -283,7 +284,7 @@ public class DatasetUploadView extends VerticalLayout {
         String reason = keepReason.getValue();
         busy("Creating the version…");
         running = BackgroundWork.start(this, "dataset-create", handle -> datasets.createVersion(dataset, uploaded,
-                fileName, settings, reason, handle::cancelled), version -> {
+                fileName, settings, reason, progressOf(handle)), version -> {
                     idle();
                     Notifications.success(version.datasetName() + " version " + version.version() + " created: "
                             + String.format("%,d", version.rows()) + " examples");
@@ -308,7 +309,27 @@ public class DatasetUploadView extends VerticalLayout {
         }
     }
 
+    /** The work's progress on the bar, pushed to the browser about a hundred times per job. */
+    private WorkProgress progressOf(BackgroundWork.Handle handle) {
+        UI ui = getUI().orElseThrow();
+        return new WorkProgress() {
+            @Override
+            public boolean cancelled() {
+                return handle.cancelled();
+            }
+
+            @Override
+            public void fraction(double done) {
+                ui.access(() -> {
+                    progress.setIndeterminate(false);
+                    progress.setValue(Math.min(1, done));
+                });
+            }
+        };
+    }
+
     private void busy(String what) {
+        progress.setIndeterminate(true);
         progress.setVisible(true);
         progressText.setText(what);
     }

@@ -7,4 +7,8 @@ interface RowSink {
     void accept(long line, DatasetRecord record);
 
     void reject(RowError error);
+
+    /** How far into the file the parser is, in bytes; called after rows, for progress bars. */
+    default void position(long bytesRead) {
+    }
 }

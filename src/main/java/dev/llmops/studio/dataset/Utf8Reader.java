@@ -44,6 +44,7 @@ final class Utf8Reader extends Reader {
     private long line = 1;
     private int column;
     private boolean afterCr;
+    private long bytesRead;
 
     private Utf8Reader(InputStream in) throws IOException {
         this.in = in;
@@ -73,6 +74,11 @@ final class Utf8Reader extends Reader {
             in.close();
             throw e;
         }
+    }
+
+    /** Bytes taken from the file so far (a buffer ahead of the text handed out), for progress bars. */
+    long bytesRead() {
+        return bytesRead;
     }
 
     boolean bom() {
@@ -149,6 +155,9 @@ final class Utf8Reader extends Reader {
         int end = bytes.limit();
         bytes.limit(bytes.capacity());
         int n = in.read(bytes.array(), end, bytes.capacity() - end);
+        if (n > 0) {
+            bytesRead += n;
+        }
         bytes.limit(n < 0 ? end : end + n);
         endOfInput = n < 0;
     }

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
-import java.util.function.BooleanSupplier;
 
 /**
  * Turns parsed examples into a version, in two streaming passes so no file is ever held in memory. Pass one
@@ -41,7 +40,11 @@ final class VersionBuilder implements RowSink, AutoCloseable {
 
     private final PiiDetector detector;
     private final VersionSettings settings;
-    private final BooleanSupplier cancelled;
+    private final WorkProgress progress;
+    private final long inputBytes;
+    /** Share of the progress bar for pass one: all of it when only checking. */
+    private final double passOneShare;
+    private double reported;
     private final Path pending;
     private final Writer pendingOut;
     private final String promptField;
@@ -68,11 +71,13 @@ final class VersionBuilder implements RowSink, AutoCloseable {
     private final Map<String, Long> labels = new TreeMap<>();
     private final Map<String, Map<String, Long>> attributes = new TreeMap<>();
 
-    private VersionBuilder(PiiDetector detector, VersionSettings settings, BooleanSupplier cancelled, Path pending)
-            throws IOException {
+    private VersionBuilder(PiiDetector detector, VersionSettings settings, WorkProgress progress, long inputBytes,
+            Path pending) throws IOException {
         this.detector = detector;
         this.settings = settings;
-        this.cancelled = cancelled;
+        this.progress = progress;
+        this.inputBytes = Math.max(1, inputBytes);
+        this.passOneShare = pending == null ? 1.0 : 0.8;
         this.pending = pending;
         ColumnMapping mapping = settings.mapping();
         // reports name the file's own columns where there are some, so people find what to fix
@@ -84,19 +89,32 @@ final class VersionBuilder implements RowSink, AutoCloseable {
                         1 << 16);
     }
 
-    static VersionBuilder inspectOnly(PiiDetector detector, VersionSettings settings, BooleanSupplier cancelled)
-            throws IOException {
-        return new VersionBuilder(detector, settings, cancelled, null);
+    static VersionBuilder inspectOnly(PiiDetector detector, VersionSettings settings, WorkProgress progress,
+            long inputBytes) throws IOException {
+        return new VersionBuilder(detector, settings, progress, inputBytes, null);
     }
 
-    static VersionBuilder writing(PiiDetector detector, VersionSettings settings, BooleanSupplier cancelled)
-            throws IOException {
-        return new VersionBuilder(detector, settings, cancelled, Files.createTempFile("dataset-", ".jsonl"));
+    static VersionBuilder writing(PiiDetector detector, VersionSettings settings, WorkProgress progress,
+            long inputBytes) throws IOException {
+        return new VersionBuilder(detector, settings, progress, inputBytes,
+                Files.createTempFile("dataset-", ".jsonl"));
+    }
+
+    @Override
+    public void position(long bytesRead) {
+        report(passOneShare * Math.min(1.0, (double) bytesRead / inputBytes));
+    }
+
+    private void report(double fraction) {
+        if (fraction - reported >= 0.01 || fraction >= 1.0 && reported < 1.0) {
+            reported = fraction;
+            progress.fraction(fraction);
+        }
     }
 
     @Override
     public void accept(long line, DatasetRecord parsed) {
-        if (cancelled.getAsBoolean()) {
+        if (progress.cancelled()) {
             throw new CancellationException("cancelled by the user");
         }
         rowsRead++;
@@ -167,9 +185,10 @@ final class VersionBuilder implements RowSink, AutoCloseable {
                 String line;
                 int i = 0;
                 while ((line = in.readLine()) != null) {
-                    if (cancelled.getAsBoolean()) {
+                    if (progress.cancelled()) {
                         throw new CancellationException("cancelled by the user");
                     }
+                    report(passOneShare + (1 - passOneShare) * i / Math.max(1, kept));
                     long key = keys.get(i);
                     long[] limits = thresholds[labelIndexes[i]];
                     int split = key < limits[0] ? 1 : key < limits[1] ? 2 : 0;
@@ -183,6 +202,7 @@ final class VersionBuilder implements RowSink, AutoCloseable {
                 writer.flush();
             }
         });
+        report(1.0);
         return new Written(ref, size[0], counts[0], counts[1], counts[2]);
     }
 

@@ -149,6 +149,39 @@ class DatasetVersionsTest {
     }
 
     @Test
+    void dropLeavesOutExamplesWithPersonalDataAndKeepNeedsAnAdminWithAReason() throws Exception {
+        Path file = write("contacts.jsonl", String.join("\n",
+                "{\"prompt\":\"Call me on +44 20 7946 0123\",\"completion\":\"We will.\"}",
+                "{\"prompt\":\"My card 4111 1111 1111 1111 was charged twice\",\"completion\":\"Refunded.\"}",
+                "{\"prompt\":\"Opening hours?\",\"completion\":\"9 to 5.\"}"));
+        String name = Users.uniqueName("contacts");
+        DatasetVersionInfo dropped = as(() -> datasets.createVersion(name, file, "contacts.jsonl",
+                new VersionSettings(ColumnMapping.none(), 0, 0, 1, true, PiiPolicy.DROP, OnRowError.REJECT_FILE), null,
+                () -> false));
+        assertThat(dropped.rows()).isEqualTo(1);
+        assertThat(dropped.report().droppedForPii()).isEqualTo(2);
+        assertThat(dropped.report().pii()).extracting(PiiFinding::type)
+                .containsExactlyInAnyOrder(PiiType.PHONE, PiiType.PAYMENT_CARD);
+
+        VersionSettings keep = new VersionSettings(ColumnMapping.none(), 0, 0, 1, true, PiiPolicy.KEEP,
+                OnRowError.REJECT_FILE);
+        assertThatThrownBy(() -> as(() -> datasets.createVersion(name, file, "contacts.jsonl", keep, "for a test",
+                () -> false))).isInstanceOf(org.springframework.security.access.AccessDeniedException.class);
+        String steward = users.create("data-steward", Role.ADMIN, Role.ML_ENGINEER);
+        List<Role> both = List.of(Role.ADMIN, Role.ML_ENGINEER);
+        assertThatThrownBy(() -> SignedIn.as(steward, both, () -> datasets.createVersion(name, file,
+                "contacts.jsonl", keep, " ", () -> false))).hasMessageContaining("Say why");
+        DatasetVersionInfo kept = SignedIn.as(steward, both, () -> datasets.createVersion(name, file, "contacts.jsonl",
+                keep, "fraud investigation 2026-117, approved by the DPO", () -> false));
+        assertThat(kept.rows()).isEqualTo(3);
+        assertThat(kept.piiKeepReason()).isEqualTo("fraud investigation 2026-117, approved by the DPO");
+        assertThat(records(name, kept.version())).anyMatch(r -> r.messages().get(0).content().contains("4111"));
+        assertThat(SignedIn.as(steward, both, () -> audit.search(new AuditQuery(steward, "dataset.version_created",
+                null, null, null), 0, 10))).singleElement().satisfies(entry ->
+                assertThat(entry.details()).contains("personal data keep (reason: fraud investigation"));
+    }
+
+    @Test
     void anInterruptedVersionLeavesNoVersionAndNoFiles() throws Exception {
         StringBuilder big = new StringBuilder("prompt,response\n");
         for (int i = 0; i < 20_000; i++) {

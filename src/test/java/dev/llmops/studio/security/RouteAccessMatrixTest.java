@@ -58,7 +58,8 @@ class RouteAccessMatrixTest {
                 .getInstance(new VaadinServletContext(web.getServletContext())).getRegisteredRoutes());
         routes.sort(Comparator.comparing(RouteData::getTemplate));
         assertThat(routes).extracting(RouteData::getTemplate).contains("", "login", "about", "account",
-                "admin/users", "admin/audit", "pipelines", "pipelines/:pipelineId", "runs", "runs/:runId");
+                "admin/users", "admin/audit", "pipelines", "pipelines/:pipelineId", "runs", "runs/:runId", "datasets", "datasets/upload",
+                "dataset/:name", "workers");
         for (RouteData route : routes) {
             Class<?> view = route.getNavigationTarget();
             assertThat(view.isAnnotationPresent(AnonymousAllowed.class)
@@ -73,6 +74,7 @@ class RouteAccessMatrixTest {
         long pipelineId = SignedIn.as(engineer, List.of(Role.ML_ENGINEER),
                 () -> pipelines.create(Users.uniqueName("matrix"), null, sixSteps, null).id());
         parameters.put("pipelineId", String.valueOf(pipelineId));
+        parameters.put("name", "support-replies"); // the demo dataset every fresh database has
         parameters.put("runId", String.valueOf(SignedIn.as(engineer, List.of(Role.ML_ENGINEER),
                 () -> runs.start(pipelineId, RunTrigger.MANUAL).id())));
 

@@ -46,7 +46,7 @@ public final class DatasetBenchmark {
         VersionBuilder.Written written;
         VersionReport report;
         long t1;
-        try (VersionBuilder builder = VersionBuilder.writing(new PiiDetector(), settings, () -> false)) {
+        try (VersionBuilder builder = VersionBuilder.writing(new PiiDetector(), settings, () -> false, size)) {
             DatasetParser.parse(csv, "generated.csv", detection, mapping, builder);
             t1 = System.nanoTime();
             report = builder.report();
