@@ -77,7 +77,7 @@ class RunRepository {
                 TaskStatus.valueOf(t.getStatus()), t.getAttempt(), t.getMaxAttempts(), t.getTimeoutSeconds(),
                 t.getWorkerId(), t.getLeaseExpiresAt(), t.getQueuedAt(), t.getStartedAt(), t.getFinishedAt(),
                 t.getProgress(), t.getMessage(), t.getOutputs(), t.getCancelRequested(), t.getGpus(), t.getMemoryMb(),
-                WorkerLabels.parse(t.getRequiredLabels()));
+                WorkerLabels.parse(t.getRequiredLabels()), t.getCheckpoint());
     }
 
     Optional<String> runGraph(long runId) {
@@ -164,6 +164,19 @@ class RunRepository {
                 .where(TASK_RUN.ID.eq(taskId)).and(TASK_RUN.WORKER_ID.eq(workerId))
                 .and(TASK_RUN.STATUS.in(TaskStatus.LEASED.name(), TaskStatus.RUNNING.name()))
                 .forUpdate().fetchOptional(r -> r.get(TASK_RUN.OUTPUTS) == null ? "" : r.get(TASK_RUN.OUTPUTS));
+    }
+
+    /** The checkpoint of a task the worker holds, locked ("" when none yet); empty when it does not hold it. */
+    Optional<String> lockHeldCheckpoint(long taskId, String workerId) {
+        return db.select(TASK_RUN.CHECKPOINT).from(TASK_RUN)
+                .where(TASK_RUN.ID.eq(taskId)).and(TASK_RUN.WORKER_ID.eq(workerId))
+                .and(TASK_RUN.STATUS.in(TaskStatus.LEASED.name(), TaskStatus.RUNNING.name()))
+                .forUpdate().fetchOptional(r -> r.value1() == null ? "" : r.value1());
+    }
+
+    void setCheckpoint(long taskId, String checkpoint, OffsetDateTime now) {
+        db.update(TASK_RUN).set(TASK_RUN.CHECKPOINT, checkpoint).set(TASK_RUN.CHECKPOINT_AT, now)
+                .where(TASK_RUN.ID.eq(taskId)).execute();
     }
 
     void setOutputs(long taskId, String outputsJson) {

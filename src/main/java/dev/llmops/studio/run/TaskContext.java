@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What an executor sees of its task: parameters, input artifacts, and the ways to report back. The same on the
@@ -69,6 +70,18 @@ public interface TaskContext {
 
     boolean cancelRequested();
 
-    /** A folder that survives retries of this task on this worker, for checkpoints. */
+    /** A scratch folder for this task on this worker (kept across its retries on the same worker). */
     Path checkpointDir();
+
+    /**
+     * Saves a checkpoint (any single file, e.g. an archive of weights and optimizer state) on the server, replacing
+     * the previous one. A later attempt of this task, on any worker, gets it from {@link #resumeFrom()}.
+     */
+    void saveCheckpoint(Path file) throws IOException;
+
+    /** The newest checkpoint an earlier attempt of this task saved, as a local file; empty on a first run. */
+    Optional<Path> resumeFrom() throws IOException;
+
+    /** How many CPU threads the step should use: the worker's cores shared among its slots, at least one. */
+    int cpuThreads();
 }

@@ -74,7 +74,7 @@ public class TaskDispatcher {
                 changed(task.runId());
                 return Optional.of(new TaskLease(task.id(), task.runId(), task.nodeId(),
                         task.nodeType(), params(task), inputs(task), task.attempt(), task.timeoutSeconds(),
-                        task.leaseExpiresAt(), task.gpus(), task.memoryMb()));
+                        task.leaseExpiresAt(), task.gpus(), task.memoryMb(), task.checkpoint()));
             }
         }
         return Optional.empty();
@@ -100,6 +100,26 @@ public class TaskDispatcher {
     public boolean holds(long taskId, String workerId) {
         return runs.task(taskId).filter(task -> workerId.equals(task.workerId()) && HELD.contains(task.status()))
                 .isPresent();
+    }
+
+    /**
+     * Records a checkpoint of a task the worker holds (the newest wins); returns the reference it replaces so the
+     * caller can free it, or empty when there was none. Refused (IllegalStateException) when the worker no
+     * longer holds the task.
+     */
+    @Transactional
+    public Optional<String> recordCheckpoint(long taskId, String workerId, String artifact) {
+        String previous = runs.lockHeldCheckpoint(taskId, workerId).orElseThrow(() ->
+                new IllegalStateException("Worker " + workerId + " does not hold task " + taskId));
+        runs.setCheckpoint(taskId, artifact, now());
+        return previous.isEmpty() || previous.equals(artifact) ? Optional.empty() : Optional.of(previous);
+    }
+
+    /** The newest checkpoint of a task the worker holds; empty when there is none or it holds another task. */
+    @Transactional(readOnly = true)
+    public Optional<String> heldCheckpoint(long taskId, String workerId) {
+        return runs.task(taskId).filter(task -> workerId.equals(task.workerId()) && HELD.contains(task.status()))
+                .map(TaskRow::checkpoint);
     }
 
     /** The artifact on an input port of a task the worker holds; empty for any other task or port. */

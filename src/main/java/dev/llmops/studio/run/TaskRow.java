@@ -8,5 +8,5 @@ record TaskRow(long id, long runId, String nodeId, String nodeType, String nodeL
         int attempt, int maxAttempts, int timeoutSeconds, String workerId, OffsetDateTime leaseExpiresAt,
         OffsetDateTime queuedAt, OffsetDateTime startedAt, OffsetDateTime finishedAt, double progress,
         String message, String outputs, boolean cancelRequested, int gpus, int memoryMb,
-        Set<String> requiredLabels) {
+        Set<String> requiredLabels, String checkpoint) {
 }

@@ -50,6 +50,12 @@ interface LeaseProtocol {
     /** Records an artifact the server already stores as an output (server-side steps only). */
     void output(long taskId, String port, ArtifactRef stored);
 
+    /** Stores a checkpoint of a held task on the server, replacing the previous one. */
+    void saveCheckpoint(long taskId, InputStream content) throws IOException;
+
+    /** A local file with the task's newest checkpoint, checked against its address. */
+    Path checkpoint(long taskId, ArtifactRef expected) throws IOException;
+
     void succeeded(long taskId);
 
     void failed(long taskId, String message);

@@ -80,6 +80,17 @@ final class LocalLeaseProtocol implements LeaseProtocol {
     }
 
     @Override
+    public void saveCheckpoint(long taskId, InputStream content) throws IOException {
+        gateway.saveCheckpoint(taskId, workerId, content);
+    }
+
+    @Override
+    public Path checkpoint(long taskId, ArtifactRef expected) {
+        return gateway.checkpoint(taskId, workerId)
+                .orElseThrow(() -> new WorkerGateway.TaskNotHeldException(taskId, workerId));
+    }
+
+    @Override
     public void succeeded(long taskId) {
         dispatcher.succeeded(taskId, workerId);
     }

@@ -127,12 +127,27 @@ final class RemoteLeaseProtocol implements LeaseProtocol {
 
     @Override
     public Path input(long taskId, String port, ArtifactRef expected) throws IOException {
+        return download(task(taskId, "inputs/" + port), expected, "Input " + port + " of task " + taskId);
+    }
+
+    @Override
+    public Path checkpoint(long taskId, ArtifactRef expected) throws IOException {
+        return download(task(taskId, "checkpoint"), expected, "The checkpoint of task " + taskId);
+    }
+
+    @Override
+    public void saveCheckpoint(long taskId, InputStream content) throws IOException {
+        upload(task(taskId, "checkpoint"), content);
+    }
+
+    /** Downloads into the cache, keyed and checked by the content's address, unless it is there already. */
+    private Path download(String path, ArtifactRef expected, String what) throws IOException {
         Path cached = cache.resolve(expected.sha256());
         if (Files.isRegularFile(cached)) {
             return cached;
         }
         Files.createDirectories(cache);
-        HttpRequest request = request(task(taskId, "inputs/" + port), CALL_TIMEOUT).GET().build();
+        HttpRequest request = request(path, CALL_TIMEOUT).GET().build();
         HttpResponse<InputStream> response = send(request, BodyHandlers.ofInputStream());
         Path temporary = Files.createTempFile(cache, "download-", ".part");
         try (InputStream body = response.body()) {
@@ -141,8 +156,7 @@ final class RemoteLeaseProtocol implements LeaseProtocol {
             }
             ArtifactRef received = ArtifactStore.copyHashing(body, temporary);
             if (!received.equals(expected)) {
-                throw new IOException("Input " + port + " of task " + taskId + " arrived corrupted: expected "
-                        + expected + ", received " + received);
+                throw new IOException(what + " arrived corrupted: expected " + expected + ", received " + received);
             }
             try {
                 Files.move(temporary, cached, StandardCopyOption.ATOMIC_MOVE);
@@ -159,7 +173,11 @@ final class RemoteLeaseProtocol implements LeaseProtocol {
 
     @Override
     public ArtifactRef output(long taskId, String port, InputStream content) throws IOException {
-        HttpRequest request = request(task(taskId, "outputs/" + port), Duration.ofHours(6))
+        return upload(task(taskId, "outputs/" + port), content);
+    }
+
+    private ArtifactRef upload(String path, InputStream content) throws IOException {
+        HttpRequest request = request(path, Duration.ofHours(6))
                 .header("Content-Type", "application/octet-stream")
                 .PUT(BodyPublishers.ofInputStream(() -> content)).build();
         HttpResponse<String> response = send(request, BodyHandlers.ofString());

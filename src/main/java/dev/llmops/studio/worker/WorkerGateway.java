@@ -73,6 +73,28 @@ class WorkerGateway {
         return ref;
     }
 
+    /**
+     * Stores a checkpoint of a held task. Replaced checkpoints stay in the store: equal content may also be an
+     * output somewhere (content addressing), so nothing is deleted without a reference count.
+     */
+    ArtifactRef saveCheckpoint(long taskId, String workerId, InputStream content) throws IOException {
+        if (!dispatcher.holds(taskId, workerId)) {
+            throw new TaskNotHeldException(taskId, workerId);
+        }
+        ArtifactRef ref = artifacts.put(content);
+        try {
+            dispatcher.recordCheckpoint(taskId, workerId, ref.toString());
+        } catch (IllegalStateException e) {
+            throw new TaskNotHeldException(taskId, workerId);
+        }
+        return ref;
+    }
+
+    /** The stored file of a held task's newest checkpoint; empty when it has none or is not held. */
+    Optional<Path> checkpoint(long taskId, String workerId) {
+        return dispatcher.heldCheckpoint(taskId, workerId).map(ref -> artifacts.file(ArtifactRef.parse(ref)));
+    }
+
     /** Records an artifact already in the store as an output of a held task (embedded worker only). */
     void output(long taskId, String workerId, String port, ArtifactRef stored) {
         if (!artifacts.exists(stored)) {

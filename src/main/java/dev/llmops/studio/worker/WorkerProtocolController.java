@@ -195,6 +195,24 @@ class WorkerProtocolController {
     record ArtifactReference(String artifact) {
     }
 
+    /** Streams a checkpoint of the held task into the store, replacing its previous one. */
+    @PutMapping("/workers/{workerId}/tasks/{taskId}/checkpoint")
+    ArtifactReference saveCheckpoint(@PathVariable String workerId, @PathVariable long taskId,
+            HttpServletRequest request, @AuthenticationPrincipal WorkerTokenPrincipal token) throws IOException {
+        requireOwn(workerId, token);
+        return new ArtifactReference(gateway.saveCheckpoint(taskId, workerId, request.getInputStream()).toString());
+    }
+
+    @GetMapping(value = "/workers/{workerId}/tasks/{taskId}/checkpoint",
+            produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+    ResponseEntity<Resource> checkpoint(@PathVariable String workerId, @PathVariable long taskId,
+            @AuthenticationPrincipal WorkerTokenPrincipal token) {
+        requireOwn(workerId, token);
+        Path file = gateway.checkpoint(taskId, workerId)
+                .orElseThrow(() -> new WorkerGateway.TaskNotHeldException(taskId, workerId));
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM).body(new FileSystemResource(file));
+    }
+
     @PostMapping("/workers/{workerId}/tasks/{taskId}/succeeded")
     ResponseEntity<Void> succeeded(@PathVariable String workerId, @PathVariable long taskId,
             @AuthenticationPrincipal WorkerTokenPrincipal token) {

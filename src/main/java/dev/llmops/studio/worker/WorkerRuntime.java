@@ -375,6 +375,26 @@ final class WorkerRuntime {
         }
 
         @Override
+        public void saveCheckpoint(Path file) throws IOException {
+            // a resumed attempt continues after the checkpoint: the points before it must be on the server already
+            flushMetrics();
+            try (InputStream in = Files.newInputStream(file)) {
+                protocol.saveCheckpoint(lease.taskId(), in);
+            }
+        }
+
+        @Override
+        public Optional<Path> resumeFrom() throws IOException {
+            return lease.checkpoint() == null ? Optional.empty()
+                    : Optional.of(protocol.checkpoint(lease.taskId(), ArtifactRef.parse(lease.checkpoint())));
+        }
+
+        @Override
+        public int cpuThreads() {
+            return Math.max(1, capabilities.cpuCores() / slots);
+        }
+
+        @Override
         public Path checkpointDir() {
             Path dir = workDir.resolve("checkpoints").resolve("task-" + lease.taskId());
             try {

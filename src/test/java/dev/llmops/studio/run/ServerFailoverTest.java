@@ -117,7 +117,7 @@ class ServerFailoverTest {
                     .create("crash survivor", null, slowChain(), null).id());
             long runId = as(observer, () -> observer.getBean(RunService.class).start(pipelineId, RunTrigger.API).id());
             RunDetail running = await(observer, runId, d -> task(d, "slow-train").status() == TaskStatus.RUNNING
-                    && task(d, "slow-train").progress() > 0.1, Duration.ofSeconds(120));
+                    && task(d, "slow-train").progress() > 0.3, Duration.ofSeconds(120));
             assertThat(task(running, "slow-train").workerId()).startsWith("embedded-" + first.pid() + "-");
 
             first.destroyForcibly();
@@ -129,6 +129,9 @@ class ServerFailoverTest {
             assertThat(done.summary().status()).isEqualTo(RunStatus.SUCCEEDED);
             assertThat(task(done, "slow-train").attempt()).as("the attempt lost in the crash counts").isEqualTo(2);
             assertThat(task(done, "slow-train").workerId()).startsWith("embedded-" + second.pid() + "-");
+            assertThat(as(observer, () -> observer.getBean(RunService.class).log(task(done, "slow-train").id(), 0, 100))
+                    .stream().map(TaskLog::line).toList()).as("resumed from the crashed server's checkpoint")
+                    .anyMatch(l -> l.matches("resumed from step [1-5][05]"));
             assertThat(task(done, "upload").attempt()).isEqualTo(1);
             assertThat(as(observer, () -> observer.getBean(RunService.class).log(task(done, "check").id(), 0, 100))
                     .stream().map(TaskLog::line).toList()).as("the step after the crash got the finished output")

@@ -9,6 +9,7 @@ import dev.llmops.studio.run.WorkerComponent;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,8 @@ import org.springframework.beans.factory.support.RootBeanDefinition;
  * {@code output <port> of step <node> in run <run>} on each output. A test in this JVM can script a step by its
  * node id (fail the first attempts, run until cancelled, take a while); a step whose id starts with
  * {@code slow} takes {@link #SLOW} wherever it runs, remote workers included (scripts do not cross JVMs), and
- * reports a falling {@code train_loss} every 100 ms.
+ * reports a falling {@code train_loss} every 100 ms, saving a checkpoint every {@link #CHECKPOINT_EVERY} steps and
+ * resuming from it when retried.
  */
 @WorkerComponent
 public class ScriptedExecutors implements BeanDefinitionRegistryPostProcessor {
@@ -39,6 +41,8 @@ public class ScriptedExecutors implements BeanDefinitionRegistryPostProcessor {
     /** Every execution: "runId/nodeId#attempt", in order, across all test contexts of the JVM. */
     public static final List<String> EXECUTIONS = new CopyOnWriteArrayList<>();
     public static final Duration SLOW = Duration.ofSeconds(6);
+    /** Slow steps save their step number as a checkpoint this often and resume from it on a retry. */
+    public static final int CHECKPOINT_EVERY = 5;
 
     /** The content the default behaviour writes on an output port. */
     public static String outputContent(long runId, String nodeId, String port) {
@@ -154,10 +158,21 @@ public class ScriptedExecutors implements BeanDefinitionRegistryPostProcessor {
             }
             if (context.nodeId().startsWith("slow")) {
                 long steps = SLOW.toMillis() / 100;
-                for (long step = 1; step <= steps && !context.cancelRequested(); step++) {
+                long first = 1;
+                var checkpoint = context.resumeFrom();
+                if (checkpoint.isPresent()) {
+                    first = Long.parseLong(Files.readString(checkpoint.get()).strip()) + 1;
+                    context.log("resumed from step " + (first - 1));
+                }
+                for (long step = first; step <= steps && !context.cancelRequested(); step++) {
                     Thread.sleep(100);
                     context.progress((double) step / steps);
                     context.metric("train_loss", step, 1.0 / step);
+                    if (step % CHECKPOINT_EVERY == 0) {
+                        Path saved = context.checkpointDir().resolve("step");
+                        Files.writeString(saved, Long.toString(step));
+                        context.saveCheckpoint(saved);
+                    }
                 }
             }
             for (Port port : type.outputs()) {

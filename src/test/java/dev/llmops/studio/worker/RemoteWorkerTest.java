@@ -85,7 +85,7 @@ class RemoteWorkerTest {
         long runId = as(() -> runs.start(pipelineId, RunTrigger.API).id());
 
         RunDetail running = await(runId, d -> task(d, "slow-train").status() == TaskStatus.RUNNING
-                && task(d, "slow-train").progress() > 0.1, Duration.ofSeconds(90));
+                && task(d, "slow-train").progress() > 0.3, Duration.ofSeconds(90));
         assertThat(task(running, "upload").workerId()).startsWith("box-a-");
         assertThat(task(running, "slow-train").workerId()).startsWith("box-a-");
         first.destroyForcibly(); // SIGKILL: no goodbye, no report, the lease just stops being renewed
@@ -107,6 +107,8 @@ class RemoteWorkerTest {
                 .map(TaskLog::line).toList();
         assertThat(checkLog).as("the successor read the output once, intact").containsOnlyOnce("read model: " + model);
         List<String> trainLog = as(() -> runs.log(train.id(), 0, 100)).stream().map(TaskLog::line).toList();
+        assertThat(trainLog).as("the retry resumed from the killed worker's checkpoint, not from zero")
+                .anyMatch(l -> l.matches("resumed from step (1[05]|[2-5][05])"));
         assertThat(trainLog).anyMatch(l -> l.startsWith("scripted fine-tune attempt 1"))
                 .anyMatch(l -> l.startsWith("scripted fine-tune attempt 2"))
                 .contains("read dataset: " + ScriptedExecutors.outputContent(runId, "upload", "dataset"));
