@@ -104,10 +104,6 @@ final class CheckpointReader implements Closeable {
         return shard;
     }
 
-    Path folder() {
-        return folder;
-    }
-
     LlamaConfig config() {
         return config;
     }

@@ -1,5 +1,6 @@
 package dev.llmops.studio.model;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -71,7 +72,8 @@ final class SafeTensors implements Closeable {
     /** The reference implementation refuses larger headers too; a bigger one means a corrupt length field. */
     private static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
     private static final int CHUNK_BYTES = 1 << 20;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** A tensor named twice would otherwise silently lose one of its descriptions. */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final Path file;
     private final FileChannel channel;

@@ -106,6 +106,80 @@ class ReferenceLlamaTest {
                 .hasMessage("weight lm_head.weight is missing");
     }
 
+    /**
+     * A model small enough to follow by hand: hidden 2, one head of width 2 (so RoPE turns each head by an angle
+     * equal to the position), intermediate 1, vocabulary 2, two tokens. No weight matrix is symmetric, so a
+     * transposed projection, a swapped gate and up, a wrong attention scale or a missing residual shows up.
+     */
+    @Test
+    void aHandSizedModelGivesTheLogitsWorkedOutStepByStep() {
+        LlamaConfig config = new LlamaConfig(2, 1, 1, 1, 1, 2, 1e-5, 10000, 16, false, 2, null, null, null, null);
+        Map<String, float[]> weights = Map.ofEntries(
+                Map.entry("model.embed_tokens.weight", new float[] {1, 2, -1, 0.5f}),
+                Map.entry("model.layers.0.input_layernorm.weight", new float[] {1, 0.5f}),
+                Map.entry("model.layers.0.self_attn.q_proj.weight", new float[] {1, 0, 0.5f, -1}),
+                Map.entry("model.layers.0.self_attn.k_proj.weight", new float[] {0.25f, 0.75f, -0.5f, 0.25f}),
+                Map.entry("model.layers.0.self_attn.v_proj.weight", new float[] {1, 1, 2, -1}),
+                Map.entry("model.layers.0.self_attn.o_proj.weight", new float[] {0.5f, 0, 1, 1}),
+                Map.entry("model.layers.0.post_attention_layernorm.weight", new float[] {2, 1}),
+                Map.entry("model.layers.0.mlp.gate_proj.weight", new float[] {1, -1}),
+                Map.entry("model.layers.0.mlp.up_proj.weight", new float[] {0.5f, 0.5f}),
+                Map.entry("model.layers.0.mlp.down_proj.weight", new float[] {1, -2}),
+                Map.entry("model.norm.weight", new float[] {1, 1.5f}),
+                Map.entry("lm_head.weight", new float[] {1, -1, 2, 0.5f}));
+        double eps = 1e-5;
+
+        // embeddings of tokens 0 and 1, and their input norms
+        double[] x0 = {1, 2};
+        double[] x1 = {-1, 0.5};
+        double r0 = 1 / Math.sqrt((1 + 4) / 2.0 + eps);
+        double r1 = 1 / Math.sqrt((1 + 0.25) / 2.0 + eps);
+        double[] n0 = {x0[0] * r0 * 1, x0[1] * r0 * 0.5};
+        double[] n1 = {x1[0] * r1 * 1, x1[1] * r1 * 0.5};
+        // q = [[1, 0], [0.5, -1]] n, k = [[0.25, 0.75], [-0.5, 0.25]] n, v = [[1, 1], [2, -1]] n
+        double[] q1 = {n1[0], 0.5 * n1[0] - n1[1]};
+        double[] k0 = {0.25 * n0[0] + 0.75 * n0[1], -0.5 * n0[0] + 0.25 * n0[1]};
+        double[] k1 = {0.25 * n1[0] + 0.75 * n1[1], -0.5 * n1[0] + 0.25 * n1[1]};
+        double[] v0 = {n0[0] + n0[1], 2 * n0[0] - n0[1]};
+        double[] v1 = {n1[0] + n1[1], 2 * n1[0] - n1[1]};
+        // position 1 turns q and k by 1 radian: (a, b) -> (a cos 1 - b sin 1, b cos 1 + a sin 1); position 0 not
+        double c = Math.cos(1);
+        double s = Math.sin(1);
+        double[] q1r = {q1[0] * c - q1[1] * s, q1[1] * c + q1[0] * s};
+        double[] k1r = {k1[0] * c - k1[1] * s, k1[1] * c + k1[0] * s};
+        // position 0 sees only itself; position 1 weighs both by softmax((q . k) / sqrt(2))
+        double[] context0 = v0;
+        double e0 = Math.exp((q1r[0] * k0[0] + q1r[1] * k0[1]) / Math.sqrt(2));
+        double e1 = Math.exp((q1r[0] * k1r[0] + q1r[1] * k1r[1]) / Math.sqrt(2));
+        double p0 = e0 / (e0 + e1);
+        double p1 = e1 / (e0 + e1);
+        double[] context1 = {p0 * v0[0] + p1 * v1[0], p0 * v0[1] + p1 * v1[1]};
+        // o = [[0.5, 0], [1, 1]] context, added to the residual
+        double[] h0 = {x0[0] + 0.5 * context0[0], x0[1] + context0[0] + context0[1]};
+        double[] h1 = {x1[0] + 0.5 * context1[0], x1[1] + context1[0] + context1[1]};
+        double[] expected0 = logitsAfterAttention(h0, eps);
+        double[] expected1 = logitsAfterAttention(h1, eps);
+
+        double[][] logits = new ReferenceLlama(config, weights).logits(new int[] {0, 1});
+
+        assertThat(logits[0]).containsExactly(expected0, within(1e-12));
+        assertThat(logits[1]).containsExactly(expected1, within(1e-12));
+    }
+
+    /** The rest of the hand-sized model for one position: post-attention norm, SwiGLU, final norm, lm_head. */
+    private static double[] logitsAfterAttention(double[] h, double eps) {
+        double r = 1 / Math.sqrt((h[0] * h[0] + h[1] * h[1]) / 2 + eps);
+        double[] n = {h[0] * r * 2, h[1] * r * 1};
+        double gate = n[0] - n[1];
+        double up = 0.5 * n[0] + 0.5 * n[1];
+        double hidden = gate / (1 + Math.exp(-gate)) * up;
+        double[] out = {h[0] + hidden, h[1] - 2 * hidden};
+        double rf = 1 / Math.sqrt((out[0] * out[0] + out[1] * out[1]) / 2 + eps);
+        double[] f = {out[0] * rf * 1, out[1] * rf * 1.5};
+        // lm_head = [[1, -1], [2, 0.5]]
+        return new double[] {f[0] - f[1], 2 * f[0] + 0.5 * f[1]};
+    }
+
     @Test
     void ropeRotatesEachDimensionWithItsPartnerHalfAHeadAway() {
         // headDim 4, theta 100: frequencies 1 and 100^(-1/2) = 0.1; at position 2 the angles are 2 and 0.2.

@@ -227,6 +227,10 @@ class SafeTensorsTest {
                 {"a": {"dtype": "F32", "shape": [-1], "data_offsets": [0, 4]}}""", new byte[4]),
                 "tensor a has invalid shape [-1]");
         assertOpenFails(raw("json.safetensors", "{\"a\": ", new byte[0]), "header is not valid JSON");
+        assertOpenFails(raw("twice.safetensors", """
+                {"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]},
+                 "a": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]}}""", new byte[8]),
+                "Duplicate field 'a'");
     }
 
     private void assertOpenFails(Path file, String message) {
