@@ -221,7 +221,7 @@ record LlamaConfig(
     }
 
     /** Keys sorted as transformers writes them. */
-    ObjectNode toJson() {
+    private ObjectNode toJson() {
         ObjectNode json = JSON.createObjectNode();
         ArrayNode architectureNames = json.putArray("architectures");
         architectures.forEach(architectureNames::add);

@@ -68,7 +68,7 @@ final class SafeTensors implements Closeable {
         }
     }
 
-    static final String METADATA_KEY = "__metadata__";
+    private static final String METADATA_KEY = "__metadata__";
     /** The reference implementation refuses larger headers too; a bigger one means a corrupt length field. */
     private static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
     private static final int CHUNK_BYTES = 1 << 20;
