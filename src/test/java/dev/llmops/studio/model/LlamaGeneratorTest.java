@@ -48,6 +48,15 @@ class LlamaGeneratorTest {
     }
 
     @Test
+    void generationLeavesNoArraysBehind() {
+        int before = manager.getManagedArrays().size();
+
+        generator.generate(PROMPT, new SamplingOptions(0.7f, 20, 0.9f, 15, List.of(), 3L), manager);
+
+        assertThat(manager.getManagedArrays()).hasSize(before);
+    }
+
+    @Test
     void seededSamplingRepeats() {
         SamplingOptions options = new SamplingOptions(1.0f, 50, 0.95f, 30, List.of(), 42L);
 

@@ -47,6 +47,23 @@ class LlamaTrainerTest {
     }
 
     @Test
+    void stepsLeaveNoArraysBehind() {
+        LlamaBlock block = LlamaBlock.create(LlamaBlockTest.MICRO, manager);
+        LlamaTrainer trainer = new LlamaTrainer(block, manager, 1e-3f, 0.01f, 1f);
+        int[][] tokens = {{1, 2, 3, 4, 5, 6}, {6, 5, 4, 3, 2, 1}};
+        boolean[][] trainable = {{true, true, true, true, true, true}, {false, false, true, true, true, true}};
+        trainer.step(tokens, trainable);
+        int afterFirstStep = manager.getManagedArrays().size();
+
+        for (int i = 0; i < 3; i++) {
+            trainer.step(tokens, trainable);
+            trainer.loss(tokens, trainable);
+        }
+
+        assertThat(manager.getManagedArrays()).as("weights and optimizer state only").hasSize(afterFirstStep);
+    }
+
+    @Test
     void tinyPresetLearnsARepetitiveText() {
         LlamaBlock block = LlamaBlock.create(LlamaShape.tiny(), manager);
         LlamaTrainer trainer = new LlamaTrainer(block, manager, 3e-3f, 0.01f, 1f);
