@@ -27,12 +27,12 @@ record LlamaShape(int vocab, int hidden, int intermediate, int layers, int heads
         }
     }
 
-    /** About 1 M parameters over the byte vocabulary: trains from scratch on one CPU thread in seconds. */
+    /** About 1 M parameters over the byte vocabulary: learns a short repetitive text in seconds on one CPU thread. */
     static LlamaShape tiny() {
         return new LlamaShape(ByteTokenizer.VOCAB_SIZE, 128, 512, 4, 4, 2, 10_000f, 1e-5f, true, 256);
     }
 
-    /** About 10 M parameters over the byte vocabulary: minutes on a CPU, the smallest that writes readable text. */
+    /** About 10 M parameters over the byte vocabulary. */
     static LlamaShape small() {
         return new LlamaShape(ByteTokenizer.VOCAB_SIZE, 384, 1088, 6, 6, 2, 10_000f, 1e-5f, true, 512);
     }
