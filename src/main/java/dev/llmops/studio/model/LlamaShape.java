@@ -1,5 +1,7 @@
 package dev.llmops.studio.model;
 
+import java.util.List;
+
 /**
  * The dimensions of a Llama-architecture model, kept apart from Hugging Face's config.json so the built-in presets
  * need no file. Field meanings follow the HF names: {@code hidden} is hidden_size, {@code intermediate} the SwiGLU
@@ -53,5 +55,15 @@ record LlamaShape(int vocab, int hidden, int intermediate, int layers, int heads
         long perLayer = attention + mlp + 2L * hidden;
         long embeddings = (long) vocab * hidden * (tiedEmbeddings ? 1 : 2);
         return embeddings + layers * perLayer + hidden;
+    }
+
+    /**
+     * The Hugging Face config.json of a model of this shape, so a model trained here exports to the layout other
+     * tools read, and tests can run the plain-Java reference on it.
+     */
+    LlamaConfig toConfig() {
+        return new LlamaConfig(hidden, intermediate, layers, heads, kvHeads, vocab, rmsEps, ropeTheta, maxPositions,
+                tiedEmbeddings, headDim(), ByteTokenizer.BOS, List.of(ByteTokenizer.EOS), "float32",
+                LlamaConfig.ARCHITECTURES);
     }
 }
