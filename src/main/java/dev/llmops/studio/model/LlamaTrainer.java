@@ -29,17 +29,20 @@ final class LlamaTrainer {
     private final Optimizer undecayed;
     private final float maxGradientNorm;
 
-    /** {@code manager} holds the model's weights; each step works in a child of it. */
-    LlamaTrainer(LlamaBlock block, NDManager manager, float learningRate, float weightDecay, float maxGradientNorm) {
+    /**
+     * {@code manager} holds the model's weights; each step works in a child of it. {@code learningRate} is a DJL
+     * tracker: {@code Tracker.fixed(lr)}, or {@link WarmupCosine} for fine-tuning.
+     */
+    LlamaTrainer(LlamaBlock block, NDManager manager, Tracker learningRate, float weightDecay, float maxGradientNorm) {
         if (!(maxGradientNorm > 0)) {
             throw new IllegalArgumentException("maxGradientNorm must be positive");
         }
         this.block = block;
         this.manager = manager;
         this.parameters = new ParameterStore(manager, false);
-        this.decayed = Optimizer.adamW().optLearningRateTracker(Tracker.fixed(learningRate))
+        this.decayed = Optimizer.adamW().optLearningRateTracker(learningRate)
                 .optWeightDecays(weightDecay).build();
-        this.undecayed = Optimizer.adamW().optLearningRateTracker(Tracker.fixed(learningRate))
+        this.undecayed = Optimizer.adamW().optLearningRateTracker(learningRate)
                 .optWeightDecays(0f).build();
         this.maxGradientNorm = maxGradientNorm;
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.training.tracker.Tracker;
 import ai.djl.training.ParameterStore;
 import java.util.Arrays;
 import java.util.Random;
@@ -34,7 +35,7 @@ class LlamaTrainerTest {
     @Test
     void lossCountsOnlyTrainablePositions() {
         LlamaBlock block = LlamaBlock.create(LlamaBlockTest.MICRO, manager);
-        LlamaTrainer trainer = new LlamaTrainer(block, manager, 1e-3f, 0.01f, 1f);
+        LlamaTrainer trainer = new LlamaTrainer(block, manager, Tracker.fixed(1e-3f), 0.01f, 1f);
         int[] ids = {ByteTokenizer.BOS, 10, 20, 30, 40};
         boolean[] onlyThird = {false, false, false, true, false};
 
@@ -49,7 +50,7 @@ class LlamaTrainerTest {
     @Test
     void stepsLeaveNoArraysBehind() {
         LlamaBlock block = LlamaBlock.create(LlamaBlockTest.MICRO, manager);
-        LlamaTrainer trainer = new LlamaTrainer(block, manager, 1e-3f, 0.01f, 1f);
+        LlamaTrainer trainer = new LlamaTrainer(block, manager, Tracker.fixed(1e-3f), 0.01f, 1f);
         int[][] tokens = {{1, 2, 3, 4, 5, 6}, {6, 5, 4, 3, 2, 1}};
         boolean[][] trainable = {{true, true, true, true, true, true}, {false, false, true, true, true, true}};
         trainer.step(tokens, trainable);
@@ -66,7 +67,7 @@ class LlamaTrainerTest {
     @Test
     void tinyPresetLearnsARepetitiveText() {
         LlamaBlock block = LlamaBlock.create(LlamaShape.tiny(), manager);
-        LlamaTrainer trainer = new LlamaTrainer(block, manager, 3e-3f, 0.01f, 1f);
+        LlamaTrainer trainer = new LlamaTrainer(block, manager, new WarmupCosine(3e-3f, 5, 60, 0.1f), 0.01f, 1f);
         int[] corpus = new ByteTokenizer().encode(TEXT.repeat(20));
         Random random = new Random(1);
         int batch = 8;
