@@ -66,4 +66,16 @@ record LlamaShape(int vocab, int hidden, int intermediate, int layers, int heads
                 tiedEmbeddings, headDim(), ByteTokenizer.BOS, List.of(ByteTokenizer.EOS), "float32",
                 LlamaConfig.ARCHITECTURES);
     }
+
+    /** The shape of an imported Hugging Face model; configs this engine cannot compute exactly are refused. */
+    static LlamaShape fromConfig(LlamaConfig config) {
+        if (config.headDim() * config.numAttentionHeads() != config.hiddenSize()) {
+            throw new IllegalArgumentException("head_dim " + config.headDim() + " × " + config.numAttentionHeads()
+                    + " heads differs from hidden_size " + config.hiddenSize() + "; such models are not supported yet");
+        }
+        return new LlamaShape(config.vocabSize(), config.hiddenSize(), config.intermediateSize(),
+                config.numHiddenLayers(), config.numAttentionHeads(), config.numKeyValueHeads(),
+                (float) config.ropeTheta(), (float) config.rmsNormEps(), config.tieWordEmbeddings(),
+                config.maxPositionEmbeddings());
+    }
 }
