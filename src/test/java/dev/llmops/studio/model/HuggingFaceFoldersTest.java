@@ -2,6 +2,7 @@ package dev.llmops.studio.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
@@ -62,6 +63,17 @@ class HuggingFaceFoldersTest {
         }
         assertThat(largest).isGreaterThan(0.5);
         assertThat(worst).as("largest difference from the reference").isLessThan(1e-4 * Math.max(1, largest));
+    }
+
+    @Test
+    void theCheckpointsTokenizerLoadsOfflineWithDjlsHuggingFaceTokenizers() throws Exception {
+        Path folder = dir.resolve("with-tokenizer");
+        RandomCheckpoint.write(folder, RandomCheckpoint.SMALL,
+                RandomCheckpoint.randomWeights(RandomCheckpoint.SMALL, 3), SafeTensors.DType.F32, false);
+        try (HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(folder)) {
+            assertThat(tokenizer.encode("w3 w42 w299").getIds()).containsExactly(3L, 42L, 299L);
+            assertThat(tokenizer.decode(new long[] {3, 42}, true)).isEqualTo("w3 w42");
+        }
     }
 
     @Test
