@@ -41,6 +41,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -255,12 +256,19 @@ public class DatasetUploadView extends VerticalLayout {
                 seed.getValue() == null ? 42 : seed.getValue(), dedupe.getValue(), pii.getValue(), onError.getValue());
     }
 
-    private void check() {
-        VersionSettings settings;
+    /** The form's settings, or empty (with the reason shown) when they are not valid. */
+    private Optional<VersionSettings> validSettings() {
         try {
-            settings = settings();
+            return Optional.of(settings());
         } catch (InvalidRequestException e) {
             Notifications.error(e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private void check() {
+        VersionSettings settings = validSettings().orElse(null);
+        if (settings == null) {
             return;
         }
         busy("Checking every row…");
@@ -273,11 +281,8 @@ public class DatasetUploadView extends VerticalLayout {
     }
 
     private void create() {
-        VersionSettings settings;
-        try {
-            settings = settings();
-        } catch (InvalidRequestException e) {
-            Notifications.error(e.getMessage());
+        VersionSettings settings = validSettings().orElse(null);
+        if (settings == null) {
             return;
         }
         String dataset = name.getValue();

@@ -1,5 +1,6 @@
 package dev.llmops.studio.security;
 
+import dev.llmops.studio.platform.InvalidRequestException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -24,6 +25,16 @@ public final class SecretTokens {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** A token's name, trimmed; 1 to 100 characters, with an example of what to call it in the refusal. */
+    public static String checkedName(String name, String example) {
+        String trimmed = name == null ? "" : name.trim();
+        if (trimmed.isEmpty() || trimmed.length() > 100) {
+            throw new InvalidRequestException("name", "Give the token a name of 1 to 100 characters, e.g. " + example
+                    + ".");
+        }
+        return trimmed;
     }
 
     public static String visiblePrefix(String secret) {

@@ -1,6 +1,5 @@
 package dev.llmops.studio.worker;
 
-import dev.llmops.studio.platform.InvalidRequestException;
 import dev.llmops.studio.platform.NotFoundException;
 import dev.llmops.studio.security.AuditLog;
 import dev.llmops.studio.security.BearerTokenAuthenticator;
@@ -51,11 +50,7 @@ public class WorkerTokenService implements BearerTokenAuthenticator {
     @Transactional
     public CreatedWorkerToken create(String name) {
         currentUser.require(Permission.WORKER_TOKENS_MANAGE);
-        String trimmed = name == null ? "" : name.trim();
-        if (trimmed.isEmpty() || trimmed.length() > 100) {
-            throw new InvalidRequestException("name", "Give the token a name of 1 to 100 characters, "
-                    + "e.g. the machine that will use it.");
-        }
+        String trimmed = SecretTokens.checkedName(name, "the machine that will use it");
         String secret = SecretTokens.generate(TOKEN_PREFIX);
         String prefix = SecretTokens.visiblePrefix(secret);
         long id = tokens.insert(trimmed, prefix, SecretTokens.sha256(secret), currentUser.usernameOrSystem(),

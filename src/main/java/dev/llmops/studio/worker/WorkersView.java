@@ -4,14 +4,12 @@ import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.grid.Grid;
-import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Pre;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.textfield.TextField;
 import dev.llmops.studio.platform.InvalidRequestException;
-import dev.llmops.studio.platform.NotFoundException;
 import dev.llmops.studio.platform.SecretOnceDialog;
 import dev.llmops.studio.security.CurrentUser;
 import java.time.ZoneOffset;
@@ -26,6 +24,7 @@ import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import dev.llmops.studio.platform.Notifications;
+import dev.llmops.studio.platform.RevokeControl;
 import dev.llmops.studio.platform.PeriodicRefresh;
 import dev.llmops.studio.run.HeldTask;
 import dev.llmops.studio.run.RunService;
@@ -174,30 +173,9 @@ public class WorkersView extends VerticalLayout {
     }
 
     private Component tokenStatus(WorkerToken token) {
-        if (!token.active()) {
-            Span revoked = new Span("Revoked");
-            revoked.getElement().getThemeList().add("badge contrast");
-            return revoked;
-        }
-        Button revoke = new Button("Revoke", e -> {
-            ConfirmDialog confirm = new ConfirmDialog("Revoke '" + token.name() + "'?",
-                    "Workers using this token are refused from their next call; the steps they hold are retried "
-                            + "elsewhere. This cannot be undone.", "Revoke",
-                    ok -> {
-                        try {
-                            tokens.revoke(token.id());
-                        } catch (NotFoundException ex) {
-                            Notifications.error(ex.getMessage());
-                        }
-                        refreshTokens();
-                    });
-            confirm.setConfirmButtonTheme("error primary");
-            confirm.setCancelable(true);
-            confirm.open();
-        });
-        revoke.setId("revoke-worker-token-" + token.id());
-        revoke.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_ERROR, ButtonVariant.LUMO_TERTIARY);
-        return revoke;
+        return RevokeControl.of(token.active(), null, token.name(), "Workers using this token are refused from their "
+                + "next call; the steps they hold are retried elsewhere.", "revoke-worker-token-" + token.id(),
+                () -> tokens.revoke(token.id()), this::refreshTokens);
     }
 
     private void refreshTokens() {

@@ -3,12 +3,10 @@ package dev.llmops.studio.security.account;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
-import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
-import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
@@ -20,8 +18,8 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import dev.llmops.studio.platform.InvalidRequestException;
 import dev.llmops.studio.platform.Notifications;
+import dev.llmops.studio.platform.RevokeControl;
 import dev.llmops.studio.platform.SecretOnceDialog;
-import dev.llmops.studio.platform.NotFoundException;
 import dev.llmops.studio.security.CurrentUser;
 import dev.llmops.studio.security.Permission;
 import dev.llmops.studio.security.RequiresPermission;
@@ -99,30 +97,9 @@ public class AccountView extends VerticalLayout {
     }
 
     private Component statusOrRevoke(ApiToken token) {
-        if (!token.active()) {
-            Span revoked = new Span("Revoked");
-            revoked.getElement().setAttribute("title", "Revoked " + when(token.revokedAt()) + " UTC");
-            revoked.getElement().getThemeList().add("badge contrast");
-            return revoked;
-        }
-        Button revoke = new Button("Revoke", e -> {
-            ConfirmDialog confirm = new ConfirmDialog("Revoke '" + token.name() + "'?",
-                    "Scripts using this token will be refused immediately. This cannot be undone.", "Revoke",
-                    ok -> {
-                        try {
-                            tokens.revoke(token.id());
-                        } catch (NotFoundException ex) {
-                            Notifications.error(ex.getMessage());
-                        }
-                        refreshTokens();
-                    });
-            confirm.setConfirmButtonTheme("error primary");
-            confirm.setCancelable(true);
-            confirm.open();
-        });
-        revoke.setId("revoke-" + token.id());
-        revoke.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_ERROR, ButtonVariant.LUMO_TERTIARY);
-        return revoke;
+        return RevokeControl.of(token.active(), token.active() ? null : "Revoked " + when(token.revokedAt()) + " UTC",
+                token.name(), "Scripts using this token will be refused immediately.", "revoke-" + token.id(),
+                () -> tokens.revoke(token.id()), this::refreshTokens);
     }
 
     private Component passwordForm(String username) {

@@ -1,6 +1,5 @@
 package dev.llmops.studio.security.account;
 
-import dev.llmops.studio.platform.InvalidRequestException;
 import dev.llmops.studio.platform.NotFoundException;
 import dev.llmops.studio.security.AuditLog;
 import dev.llmops.studio.security.BearerTokenAuthenticator;
@@ -46,11 +45,7 @@ public class ApiTokenService implements BearerTokenAuthenticator {
     public CreatedToken create(String name) {
         currentUser.require(Permission.APP_USE);
         String username = currentUser.username().orElseThrow();
-        String trimmed = name == null ? "" : name.trim();
-        if (trimmed.isEmpty() || trimmed.length() > 100) {
-            throw new InvalidRequestException("name", "Give the token a name of 1 to 100 characters, "
-                    + "e.g. where it will be used.");
-        }
+        String trimmed = SecretTokens.checkedName(name, "where it will be used");
         String secret = SecretTokens.generate(TOKEN_PREFIX);
         String prefix = SecretTokens.visiblePrefix(secret);
         long id = tokens.insert(username, trimmed, prefix, SecretTokens.sha256(secret), now());
