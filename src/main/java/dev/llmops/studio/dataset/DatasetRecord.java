@@ -20,11 +20,6 @@ public record DatasetRecord(String id, List<ChatMessage> messages, String text, 
         attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
     }
 
-    /** A copy with the split set. */
-    public DatasetRecord withSplit(String newSplit) {
-        return new DatasetRecord(id, messages, text, label, attributes, newSplit);
-    }
-
     public boolean chat() {
         return !messages.isEmpty();
     }

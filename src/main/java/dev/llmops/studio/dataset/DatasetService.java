@@ -408,8 +408,4 @@ public class DatasetService {
     private OffsetDateTime now() {
         return OffsetDateTime.now(clock);
     }
-
-    Optional<DatasetVersionInfo> latestOf(String datasetName) {
-        return datasets.datasetId(datasetName).flatMap(datasets::latest);
-    }
 }

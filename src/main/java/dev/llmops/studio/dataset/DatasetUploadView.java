@@ -80,6 +80,12 @@ public class DatasetUploadView extends VerticalLayout {
     private TextField keepReason;
     private RadioButtonGroup<OnRowError> onError;
     private BackgroundWork.Handle running;
+    /** Shown only while a check or a creation runs: it stops that job, nothing else. */
+    private final Button cancel = new Button("Cancel", e -> {
+        if (running != null) {
+            running.cancel();
+        }
+    });
 
     DatasetUploadView(DatasetService datasets, CurrentUser currentUser) {
         this.datasets = datasets;
@@ -240,12 +246,8 @@ public class DatasetUploadView extends VerticalLayout {
         Button create = new Button("Create version", e -> create());
         create.setId("create-version");
         create.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-        Button cancel = new Button("Cancel", e -> {
-            if (running != null) {
-                running.cancel();
-            }
-        });
         cancel.setId("cancel-work");
+        cancel.setVisible(false);
         return new HorizontalLayout(check, create, cancel);
     }
 
@@ -336,11 +338,13 @@ public class DatasetUploadView extends VerticalLayout {
     private void busy(String what) {
         progress.setIndeterminate(true);
         progress.setVisible(true);
+        cancel.setVisible(true);
         progressText.setText(what);
     }
 
     private void idle() {
         progress.setVisible(false);
+        cancel.setVisible(false);
         progressText.setText("");
         running = null;
     }

@@ -82,8 +82,5 @@ final class LongHashSet {
             return size;
         }
 
-        long[] toArray() {
-            return Arrays.copyOf(values, size);
-        }
     }
 }

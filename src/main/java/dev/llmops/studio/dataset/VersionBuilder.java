@@ -156,10 +156,6 @@ final class VersionBuilder implements RowSink, AutoCloseable {
         }
     }
 
-    long rejected() {
-        return rejected;
-    }
-
     VersionReport report() {
         List<PiiFinding> findings = new ArrayList<>();
         piiCounts.forEach((field, byType) -> byType.forEach((type, count) -> findings.add(new PiiFinding(field,

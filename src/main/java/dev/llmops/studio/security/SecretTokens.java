@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.Base64;
 import java.util.HexFormat;
 
@@ -17,6 +19,7 @@ public final class SecretTokens {
     /** How much of a secret may be stored and shown to tell tokens apart. */
     public static final int VISIBLE_PREFIX = 12;
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
 
     private SecretTokens() {
     }
@@ -25,6 +28,11 @@ public final class SecretTokens {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** last_used_at is a hint for owners, not a log: written at most once a minute per token. */
+    public static boolean dueForTouch(OffsetDateTime lastUsedAt, OffsetDateTime now) {
+        return lastUsedAt == null || lastUsedAt.plus(TOUCH_INTERVAL).isBefore(now);
     }
 
     /** A token's name, trimmed; 1 to 100 characters, with an example of what to call it in the refusal. */

@@ -7,7 +7,6 @@ import dev.llmops.studio.security.CurrentUser;
 import dev.llmops.studio.security.Permission;
 import dev.llmops.studio.security.SecretTokens;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
@@ -26,7 +25,6 @@ import org.springframework.transaction.annotation.Transactional;
 public class WorkerTokenService implements BearerTokenAuthenticator {
 
     static final String TOKEN_PREFIX = "lwt_";
-    private static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
 
     private final WorkerTokenRepository tokens;
     private final WorkerRepository workers;
@@ -88,7 +86,7 @@ public class WorkerTokenService implements BearerTokenAuthenticator {
         }
         return tokens.findLive(SecretTokens.sha256(secret)).map(token -> {
             OffsetDateTime now = OffsetDateTime.now(clock);
-            if (token.lastUsedAt() == null || token.lastUsedAt().plus(TOUCH_INTERVAL).isBefore(now)) {
+            if (SecretTokens.dueForTouch(token.lastUsedAt(), now)) {
                 tokens.touch(token.id(), now);
             }
             return UsernamePasswordAuthenticationToken.authenticated(

@@ -8,7 +8,6 @@ import dev.llmops.studio.security.CurrentUser;
 import dev.llmops.studio.security.Permission;
 import dev.llmops.studio.security.SecretTokens;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
@@ -22,8 +21,6 @@ import org.springframework.transaction.annotation.Transactional;
 public class ApiTokenService implements BearerTokenAuthenticator {
 
     static final String TOKEN_PREFIX = "lls_";
-    /** last_used_at is a hint for owners, not a log: write it at most once a minute per token. */
-    private static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
 
     private final ApiTokenRepository tokens;
     private final CurrentUser currentUser;
@@ -83,7 +80,7 @@ public class ApiTokenService implements BearerTokenAuthenticator {
         }
         return tokens.findLiveOwner(SecretTokens.sha256(secret)).map(owner -> {
             OffsetDateTime now = now();
-            if (owner.lastUsedAt() == null || owner.lastUsedAt().plus(TOUCH_INTERVAL).isBefore(now)) {
+            if (SecretTokens.dueForTouch(owner.lastUsedAt(), now)) {
                 tokens.touch(owner.tokenId(), now);
             }
             return UsernamePasswordAuthenticationToken.authenticated(owner.username(), null,
