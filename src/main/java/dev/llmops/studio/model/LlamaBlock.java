@@ -14,9 +14,11 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
+import ai.djl.training.initializer.UniformInitializer;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,11 +48,21 @@ final class LlamaBlock extends AbstractBlock {
     private final Parameter norm;
     private final Parameter lmHead;
     private final Map<String, Parameter> byHfName = new LinkedHashMap<>();
+    private final LoraSettings lora;
+    /** Keyed by the adapted projection's parameter; empty without LoRA. */
+    private final Map<Parameter, Adapter> adapters = new IdentityHashMap<>();
+    private final Map<String, Parameter> adaptersByPeftName = new LinkedHashMap<>();
     private final float[] inverseFrequencies;
 
     LlamaBlock(LlamaShape shape) {
+        this(shape, null);
+    }
+
+    /** With {@code lora}, the targeted projections get adapters (see {@link LoraSettings}); null: none. */
+    LlamaBlock(LlamaShape shape, LoraSettings lora) {
         super(VERSION);
         this.shape = shape;
+        this.lora = lora;
         int hidden = shape.hidden();
         int attentionWidth = shape.heads() * shape.headDim();
         int kvWidth = shape.kvHeads() * shape.headDim();
@@ -70,6 +82,11 @@ final class LlamaBlock extends AbstractBlock {
                     weight(prefix + "mlp.down_proj.weight", hidden, shape.intermediate())));
         }
         layers = List.copyOf(built);
+        if (lora != null) {
+            for (Map.Entry<String, Parameter> entry : List.copyOf(byHfName.entrySet())) {
+                addAdapterIfTargeted(entry.getKey(), entry.getValue());
+            }
+        }
         norm = normWeight("model.norm.weight");
         lmHead = shape.tiedEmbeddings() ? embedTokens : weight("lm_head.weight", shape.vocab(), hidden);
 
@@ -82,9 +99,78 @@ final class LlamaBlock extends AbstractBlock {
 
     /** A model with freshly initialised weights (normal(0, 0.02), norms at 1) held by {@code manager}. */
     static LlamaBlock create(LlamaShape shape, NDManager manager) {
-        LlamaBlock block = new LlamaBlock(shape);
+        return create(shape, null, manager);
+    }
+
+    /**
+     * As {@link #create(LlamaShape, NDManager)}, with LoRA adapters when {@code lora} is not null; then only the
+     * adapters are trainable and every base weight is frozen.
+     */
+    static LlamaBlock create(LlamaShape shape, LoraSettings lora, NDManager manager) {
+        LlamaBlock block = new LlamaBlock(shape, lora);
         block.initialize(manager, DataType.FLOAT32, new Shape(1, 1));
+        if (lora != null) {
+            block.byHfName.values().forEach(parameter -> parameter.freeze(true));
+        }
         return block;
+    }
+
+    /** The LoRA settings, or null for a plain model. */
+    LoraSettings lora() {
+        return lora;
+    }
+
+    /** The live adapter arrays by their PEFT names ({@code base_model.model.<module>.lora_A.weight}). */
+    Map<String, NDArray> adaptersByPeftName() {
+        Map<String, NDArray> arrays = new LinkedHashMap<>();
+        adaptersByPeftName.forEach((name, parameter) -> arrays.put(name, parameter.getArray()));
+        return Collections.unmodifiableMap(arrays);
+    }
+
+    /** The number of weights training changes: all of them, or only the adapters' with LoRA. */
+    long trainableParameterCount() {
+        if (lora == null) {
+            return parameterCount();
+        }
+        return adaptersByPeftName.values().stream().mapToLong(p -> p.getShape().size()).sum();
+    }
+
+    /**
+     * The weights by HF name with the adapters folded in (W + scale · B · A), as a plain model of the same shape
+     * would hold them: what an export or a fast inference path needs. Without LoRA, the weights as they are.
+     */
+    Map<String, float[]> mergedWeights() {
+        Map<String, float[]> merged = new LinkedHashMap<>();
+        byHfName.forEach((name, parameter) -> {
+            Adapter adapter = adapters.get(parameter);
+            if (adapter == null) {
+                merged.put(name, parameter.getArray().toFloatArray());
+                return;
+            }
+            try (NDManager scratch = parameter.getArray().getManager().newSubManager()) {
+                NDArray delta = adapter.b().getArray().matMul(adapter.a().getArray());
+                delta.attach(scratch);
+                NDArray sum = delta.mul(lora.scale()).add(parameter.getArray());
+                merged.put(name, sum.toFloatArray());
+            }
+        });
+        return merged;
+    }
+
+    /** Copies adapter weights saved by {@link #adaptersByPeftName()} back, e.g. from a training checkpoint. */
+    void loadAdapters(Map<String, float[]> weights) {
+        if (!weights.keySet().equals(adaptersByPeftName.keySet())) {
+            throw new IllegalArgumentException("adapters do not match the model: expected "
+                    + new TreeSet<>(adaptersByPeftName.keySet()) + ", got " + new TreeSet<>(weights.keySet()));
+        }
+        weights.forEach((name, values) -> {
+            Parameter parameter = adaptersByPeftName.get(name);
+            if (values.length != parameter.getShape().size()) {
+                throw new IllegalArgumentException(name + " has " + values.length + " values, expected "
+                        + parameter.getShape());
+            }
+        });
+        weights.forEach((name, values) -> adaptersByPeftName.get(name).getArray().set(values));
     }
 
     LlamaShape shape() {
@@ -214,6 +300,47 @@ final class LlamaBlock extends AbstractBlock {
         return parameter;
     }
 
+    private void addAdapterIfTargeted(String hfName, Parameter projection) {
+        String[] parts = hfName.split("\\.");
+        // model.layers.<i>.<self_attn|mlp>.<module>.weight
+        if (parts.length != 6 || !lora.targetModules().contains(parts[4])) {
+            return;
+        }
+        String module = hfName.substring(0, hfName.length() - ".weight".length());
+        long out = projection.getShape().get(0);
+        long in = projection.getShape().get(1);
+        // as PEFT: A uniform in ±1/sqrt(in) (kaiming-uniform with a = sqrt(5)), B zero so B·A starts at 0
+        Parameter a = addParameter(Parameter.builder().setName("base_model.model." + module + ".lora_A.weight")
+                .setType(Parameter.Type.WEIGHT).optShape(new Shape(lora.rank(), in))
+                .optInitializer(new UniformInitializer((float) (1 / Math.sqrt(in)))).build());
+        Parameter b = addParameter(Parameter.builder().setName("base_model.model." + module + ".lora_B.weight")
+                .setType(Parameter.Type.WEIGHT).optShape(new Shape(out, lora.rank()))
+                .optInitializer(Initializer.ZEROS).build());
+        adapters.put(projection, new Adapter(a, b));
+        adaptersByPeftName.put(a.getName(), a);
+        adaptersByPeftName.put(b.getName(), b);
+    }
+
+    /**
+     * x W^T for a projection, plus the adapter's scale · dropout(x) A^T B^T when the projection has one. The
+     * adapter path is never merged into W during training, so the frozen weight stays bit-identical.
+     */
+    private NDArray project(ParameterStore ps, NDArray x, Parameter weight, boolean training) {
+        NDArray projected = linear(x, value(ps, weight, x, training));
+        Adapter adapter = adapters.get(weight);
+        if (adapter == null) {
+            return projected;
+        }
+        NDArray input = training && lora.dropout() > 0
+                ? x.getNDArrayInternal().dropout(x, lora.dropout(), true).singletonOrThrow()
+                : x;
+        NDArray low = linear(input, value(ps, adapter.a(), x, training));
+        return projected.add(linear(low, value(ps, adapter.b(), x, training)).mul(lora.scale()));
+    }
+
+    private record Adapter(Parameter a, Parameter b) {
+    }
+
     private record Rotary(NDArray cos, NDArray sin) {
 
         /** x [B, heads, T, headDim] rotated in pairs (i, i + headDim/2): x·cos + rotate_half(x)·sin. */
@@ -258,9 +385,9 @@ final class LlamaBlock extends AbstractBlock {
             int headDim = shape.headDim();
 
             NDArray h = rmsNorm(x, value(ps, inputNorm, x, training));
-            NDArray q = rotary.apply(heads(linear(h, value(ps, query, x, training)), heads));
-            NDArray k = rotary.apply(heads(linear(h, value(ps, key, x, training)), kvHeads));
-            NDArray v = heads(linear(h, value(ps, valueProjection, x, training)), kvHeads);
+            NDArray q = rotary.apply(heads(project(ps, h, query, training), heads));
+            NDArray k = rotary.apply(heads(project(ps, h, key, training), kvHeads));
+            NDArray v = heads(project(ps, h, valueProjection, training), kvHeads);
             if (cache != null) {
                 NDList all = cache.append(index, k, v);
                 k = all.get(0);
@@ -284,12 +411,12 @@ final class LlamaBlock extends AbstractBlock {
                     .reshape(batch, heads, length, headDim)
                     .transpose(0, 2, 1, 3)
                     .reshape(batch, length, (long) heads * headDim);
-            x = x.add(linear(attention, value(ps, output, x, training)));
+            x = x.add(project(ps, attention, output, training));
 
             NDArray m = rmsNorm(x, value(ps, postNorm, x, training));
-            NDArray gated = linear(m, value(ps, gate, x, training));
-            NDArray swiGlu = gated.mul(Activation.sigmoid(gated)).mul(linear(m, value(ps, up, x, training)));
-            return x.add(linear(swiGlu, value(ps, down, x, training)));
+            NDArray gated = project(ps, m, gate, training);
+            NDArray swiGlu = gated.mul(Activation.sigmoid(gated)).mul(project(ps, m, up, training));
+            return x.add(project(ps, swiGlu, down, training));
         }
 
         /** [B, T, n·headDim] to [B, n, T, headDim]. */

@@ -7,27 +7,42 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Next-token training: cross-entropy over the positions marked trainable, global-norm gradient clipping, AdamW.
- * As in HF's Trainer, the RMSNorm gains get no weight decay, which would only pull them towards zero.
+ * Next-token training: cross-entropy over the positions marked trainable, gradient accumulation over
+ * micro-batches, global-norm gradient clipping, AdamW. As in HF's Trainer, the RMSNorm gains get no weight decay,
+ * which would only pull them towards zero. Frozen parameters (the base weights under LoRA) are never touched.
  */
 final class LlamaTrainer {
 
-    /** The loss before the update and the gradient norm before clipping. */
-    record StepResult(float loss, float gradientNorm) {
+    /** The loss before the update, the gradient norm before clipping and the learning rate used. */
+    record StepResult(float loss, float gradientNorm, float learningRate) {
     }
+
+    /** Sequences of one length with, per position, whether it counts in the loss (see {@link ByteTokenizer.Encoded}). */
+    record MicroBatch(int[][] tokens, boolean[][] trainable) {
+    }
+
+    /**
+     * DJL's PyTorch engine allows one gradient collector per JVM at a time; two trainings on one worker take turns
+     * per micro-batch instead of failing.
+     */
+    private static final ReentrantLock COLLECTING = new ReentrantLock();
 
     private final LlamaBlock block;
     private final NDManager manager;
     private final ParameterStore parameters;
-    private final Optimizer decayed;
-    private final Optimizer undecayed;
+    private final AdamW optimizer;
+    private final Tracker learningRate;
+    private final float weightDecay;
     private final float maxGradientNorm;
+    private int stepsDone;
 
     /**
      * {@code manager} holds the model's weights; each step works in a child of it. {@code learningRate} is a DJL
@@ -40,60 +55,123 @@ final class LlamaTrainer {
         this.block = block;
         this.manager = manager;
         this.parameters = new ParameterStore(manager, false);
-        this.decayed = Optimizer.adamW().optLearningRateTracker(learningRate)
-                .optWeightDecays(weightDecay).build();
-        this.undecayed = Optimizer.adamW().optLearningRateTracker(learningRate)
-                .optWeightDecays(0f).build();
+        this.optimizer = new AdamW(manager);
+        this.learningRate = learningRate;
+        this.weightDecay = weightDecay;
         this.maxGradientNorm = maxGradientNorm;
     }
 
-    /**
-     * One optimisation step on a batch of equally long sequences. Position t+1 is predicted from positions 0..t
-     * and counts in the loss only where {@code trainable} is true at t+1 (see {@link ByteTokenizer.Encoded}).
-     */
+    /** One optimisation step on one batch of equally long sequences. */
     StepResult step(int[][] tokens, boolean[][] trainable) {
+        return step(List.of(new MicroBatch(tokens, trainable)));
+    }
+
+    /**
+     * One optimisation step over several micro-batches, one forward and backward each, so a large batch fits in
+     * memory. Gradients add up across them and the loss is normalised by all trainable positions together, so
+     * the update equals that of one batch holding every sequence. Position t+1 is predicted from positions 0..t
+     * and counts only where {@code trainable} is true at t+1.
+     */
+    StepResult step(List<MicroBatch> microBatches) {
+        if (microBatches.isEmpty()) {
+            throw new IllegalArgumentException("a step needs at least one micro-batch");
+        }
         try (NDManager step = manager.newSubManager()) {
-            Batch batch = Batch.of(step, tokens, trainable);
-            float loss;
-            try (GradientCollector collector = step.getEngine().newGradientCollector()) {
-                NDArray value = loss(batch, true);
-                collector.backward(value);
-                loss = value.getFloat();
+            List<Batch> batches = new ArrayList<>();
+            float positions = 0;
+            for (MicroBatch micro : microBatches) {
+                Batch batch = Batch.of(step, micro.tokens(), micro.trainable());
+                batches.add(batch);
+                positions += batch.count();
             }
             List<Parameter> trained = new ArrayList<>();
-            List<NDArray> gradients = new ArrayList<>();
             for (Parameter parameter : block.getParameters().values()) {
                 if (parameter.requiresGradient()) {
-                    NDArray gradient = parameter.getArray().getGradient();
-                    // each call wraps the gradient anew, in the weights' manager: free the wrapper with the step
-                    gradient.attach(step);
                     trained.add(parameter);
-                    gradients.add(gradient);
                 }
             }
+            double loss = 0;
+            for (Batch batch : batches) {
+                // PyTorch adds each backward's gradients to those already there until the update consumes them
+                COLLECTING.lock();
+                try (GradientCollector collector = step.getEngine().newGradientCollector()) {
+                    NDArray value = summedLoss(batch, true).div(positions);
+                    collector.backward(value);
+                    loss += value.getFloat();
+                } finally {
+                    COLLECTING.unlock();
+                }
+            }
+            if (!Double.isFinite(loss)) {
+                throw new TrainingDivergedException("the training loss became " + loss + " at step "
+                        + (stepsDone + 1) + "; lower the learning rate or keep gradient clipping on");
+            }
+            List<NDArray> gradients = new ArrayList<>();
+            for (Parameter parameter : trained) {
+                NDArray gradient = parameter.getArray().getGradient();
+                // each call wraps the gradient anew, in the weights' manager: free the wrapper with the step
+                gradient.attach(step);
+                gradients.add(gradient);
+            }
             float norm = clip(gradients);
+            stepsDone++;
+            float rate = learningRate.getNewValue(stepsDone);
             for (int i = 0; i < trained.size(); i++) {
                 Parameter parameter = trained.get(i);
-                Optimizer optimizer = parameter.getType() == Parameter.Type.GAMMA ? undecayed : decayed;
-                // the PyTorch engine zeroes the gradient after the update, ready for the next backward
-                optimizer.update(parameter.getId(), parameter.getArray(), gradients.get(i));
+                float decay = parameter.getType() == Parameter.Type.GAMMA ? 0f : weightDecay;
+                optimizer.update(parameter.getName(), parameter.getArray(), gradients.get(i), rate, decay, stepsDone);
+                // the wrapper shares the parameter's .grad: clear it for the next step's first backward
+                gradients.get(i).subi(gradients.get(i));
             }
-            return new StepResult(loss, norm);
+            return new StepResult((float) loss, norm, rate);
         }
     }
 
     /** The same loss as {@link #step} without gradients or an update: for validation. */
     float loss(int[][] tokens, boolean[][] trainable) {
         try (NDManager step = manager.newSubManager()) {
-            return loss(Batch.of(step, tokens, trainable), false).getFloat();
+            Batch batch = Batch.of(step, tokens, trainable);
+            return summedLoss(batch, false).getFloat() / batch.count();
         }
     }
 
-    private NDArray loss(Batch batch, boolean training) {
+    /**
+     * The summed negative log-likelihood and the number of trainable positions, without averaging, so that
+     * evaluation over many batches weighs every position alike.
+     */
+    LossSum lossSum(int[][] tokens, boolean[][] trainable) {
+        try (NDManager step = manager.newSubManager()) {
+            Batch batch = Batch.of(step, tokens, trainable);
+            return new LossSum(summedLoss(batch, false).getFloat(), (long) batch.count());
+        }
+    }
+
+    record LossSum(double negativeLogLikelihood, long positions) {
+    }
+
+    /** Optimiser steps taken, including those restored from a checkpoint. */
+    int stepsDone() {
+        return stepsDone;
+    }
+
+    /** The optimiser's moment estimates, for a checkpoint. */
+    Map<String, float[]> optimizerState() {
+        return optimizer.state();
+    }
+
+    /** Continues after {@code steps} steps with the optimiser state a checkpoint saved. */
+    void restore(int steps, Map<String, float[]> optimizerState) {
+        Map<String, Shape> shapes = new HashMap<>();
+        block.getParameters().values().forEach(p -> shapes.put(p.getName(), p.getShape()));
+        optimizer.restore(optimizerState, shapes);
+        stepsDone = steps;
+    }
+
+    private NDArray summedLoss(Batch batch, boolean training) {
         NDArray logits = block.forward(parameters, new NDList(batch.inputs()), training).singletonOrThrow();
         NDArray negativeLogLikelihood = logits.logSoftmax(-1)
                 .gather(batch.targets().expandDims(-1), -1).squeeze(-1).neg();
-        return negativeLogLikelihood.mul(batch.weights()).sum().div(batch.count());
+        return negativeLogLikelihood.mul(batch.weights()).sum();
     }
 
     /** Scales all gradients together so their global L2 norm is at most the limit; returns the norm before. */
