@@ -5,6 +5,7 @@ import com.vaadin.flow.component.page.Push;
 import com.vaadin.flow.server.LoadDependenciesOnStartup;
 import com.vaadin.flow.theme.Theme;
 import com.vaadin.flow.theme.lumo.Lumo;
+import dev.llmops.studio.model.ModelEngine;
 import dev.llmops.studio.worker.RemoteWorkerMode;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -18,6 +19,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 public class StudioApplication implements AppShellConfigurator {
 
     public static void main(String[] args) throws InterruptedException {
+        ModelEngine.applyDefaults();
         if (RemoteWorkerMode.requested(args)) {
             RemoteWorkerMode.run(args);
             return;

@@ -31,7 +31,7 @@ record LlamaShape(int vocab, int hidden, int intermediate, int layers, int heads
 
     /** About 1 M parameters over the byte vocabulary: learns a short repetitive text in seconds on one CPU thread. */
     static LlamaShape tiny() {
-        return new LlamaShape(ByteTokenizer.VOCAB_SIZE, 128, 512, 4, 4, 2, 10_000f, 1e-5f, true, 256);
+        return new LlamaShape(ByteTokenizer.VOCAB_SIZE, 128, 512, 4, 4, 2, 10_000f, 1e-5f, true, 512);
     }
 
     /** About 10 M parameters over the byte vocabulary. */

@@ -106,6 +106,7 @@ final class LlamaTrainer {
                 throw new TrainingDivergedException("the training loss became " + loss + " at step "
                         + (stepsDone + 1) + "; lower the learning rate or keep gradient clipping on");
             }
+            ModelEngine.stopRecordingGradients();
             List<NDArray> gradients = new ArrayList<>();
             for (Parameter parameter : trained) {
                 NDArray gradient = parameter.getArray().getGradient();
@@ -129,6 +130,7 @@ final class LlamaTrainer {
 
     /** The same loss as {@link #step} without gradients or an update: for validation. */
     float loss(int[][] tokens, boolean[][] trainable) {
+        ModelEngine.stopRecordingGradients();
         try (NDManager step = manager.newSubManager()) {
             Batch batch = Batch.of(step, tokens, trainable);
             return summedLoss(batch, false).getFloat() / batch.count();
@@ -140,6 +142,7 @@ final class LlamaTrainer {
      * evaluation over many batches weighs every position alike.
      */
     LossSum lossSum(int[][] tokens, boolean[][] trainable) {
+        ModelEngine.stopRecordingGradients();
         try (NDManager step = manager.newSubManager()) {
             Batch batch = Batch.of(step, tokens, trainable);
             return new LossSum(summedLoss(batch, false).getFloat(), (long) batch.count());

@@ -298,10 +298,16 @@ final class SafeTensors implements Closeable {
      * even), with {@code __metadata__ {"format":"pt"}} so that transformers loads it as a PyTorch checkpoint.
      */
     static void write(Path file, Map<String, Tensor> tensors, DType dtype) throws IOException {
+        write(file, tensors, dtype, Map.of());
+    }
+
+    /** As {@link #write(Path, Map, DType)}, with more string entries in {@code __metadata__}. */
+    static void write(Path file, Map<String, Tensor> tensors, DType dtype, Map<String, String> metadata)
+            throws IOException {
         if (!dtype.writable()) {
             throw new IllegalArgumentException("cannot write " + dtype + "; use F32, F16 or BF16");
         }
-        byte[] header = header(tensors, dtype);
+        byte[] header = header(tensors, dtype, metadata);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             ByteBuffer start = ByteBuffer.allocate(8 + header.length).order(ByteOrder.LITTLE_ENDIAN);
@@ -321,9 +327,12 @@ final class SafeTensors implements Closeable {
         }
     }
 
-    private static byte[] header(Map<String, Tensor> tensors, DType dtype) throws JsonProcessingException {
+    private static byte[] header(Map<String, Tensor> tensors, DType dtype, Map<String, String> metadata)
+            throws JsonProcessingException {
         ObjectNode header = JSON.createObjectNode();
-        header.putObject(METADATA_KEY).put("format", "pt");
+        ObjectNode meta = header.putObject(METADATA_KEY);
+        meta.put("format", "pt");
+        metadata.forEach(meta::put);
         long offset = 0;
         for (Map.Entry<String, Tensor> entry : tensors.entrySet()) {
             long bytes = elementCount(entry.getValue().shape()) * dtype.bytes;

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmops.studio.pipeline.GraphEdge;
 import dev.llmops.studio.pipeline.GraphNode;
+import dev.llmops.studio.pipeline.NodeType;
+import dev.llmops.studio.pipeline.NodeTypeCatalog;
 import dev.llmops.studio.pipeline.PipelineGraph;
 import dev.llmops.studio.pipeline.PipelineJson;
 import java.time.Clock;
@@ -40,6 +42,7 @@ public class TaskDispatcher {
             TaskStatus.WAITING);
 
     private final RunRepository runs;
+    private final NodeTypeCatalog catalog;
     private final WorkSignal signal;
     private final ApplicationEventPublisher events;
     private final Clock clock;
@@ -48,10 +51,11 @@ public class TaskDispatcher {
     /** Run graphs never change, so each is parsed once per server. */
     private final Map<Long, PipelineGraph> graphs = new ConcurrentHashMap<>();
 
-    TaskDispatcher(RunRepository runs, WorkSignal signal, ApplicationEventPublisher events, Clock clock,
-            @Value("${studio.run.lease-duration:30s}") Duration leaseDuration,
+    TaskDispatcher(RunRepository runs, NodeTypeCatalog catalog, WorkSignal signal, ApplicationEventPublisher events,
+            Clock clock, @Value("${studio.run.lease-duration:30s}") Duration leaseDuration,
             @Value("${studio.run.retry-base-delay:2s}") Duration retryBaseDelay) {
         this.runs = runs;
+        this.catalog = catalog;
         this.signal = signal;
         this.events = events;
         this.clock = clock;
@@ -339,8 +343,20 @@ public class TaskDispatcher {
         changed(runId);
     }
 
+    /**
+     * The step's parameters as saved, with the node type's defaults for those left out or empty, so that
+     * executors (remote ones included, which have no catalog) see the values the properties panel showed.
+     */
     private Map<String, Object> params(TaskRow task) {
-        return graph(task.runId()).node(task.nodeId()).map(GraphNode::params).orElse(Map.of());
+        Map<String, Object> given = graph(task.runId()).node(task.nodeId()).map(GraphNode::params).orElse(Map.of());
+        Map<String, Object> params = catalog.find(task.nodeType()).map(NodeType::defaultParams)
+                .orElseGet(LinkedHashMap::new);
+        given.forEach((name, value) -> {
+            if (value != null && !(value instanceof String text && text.isBlank())) {
+                params.put(name, value);
+            }
+        });
+        return params;
     }
 
     /** Input port → the artifact the connected predecessor wrote on its output port. */

@@ -17,6 +17,7 @@ import dev.llmops.studio.security.AuditLog;
 import dev.llmops.studio.security.AuditQuery;
 import dev.llmops.studio.security.Role;
 import dev.llmops.studio.support.H2Test;
+import dev.llmops.studio.support.RunWait;
 import dev.llmops.studio.support.SignedIn;
 import dev.llmops.studio.support.Users;
 import java.io.BufferedReader;
@@ -25,6 +26,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -279,14 +281,7 @@ class DatasetVersionsTest {
     }
 
     private RunDetail awaitRun(long runId) throws Exception {
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        RunDetail detail = as(() -> runs.detail(runId));
-        while (!detail.summary().status().finished()) {
-            assertThat(System.nanoTime()).as("run finishes").isLessThan(deadline);
-            Thread.sleep(100);
-            detail = as(() -> runs.detail(runId));
-        }
-        return detail;
+        return RunWait.finished(runs, engineer, Role.ML_ENGINEER, runId, Duration.ofSeconds(60));
     }
 
     private Path write(String name, String content) throws IOException {

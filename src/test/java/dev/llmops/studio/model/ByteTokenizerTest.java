@@ -6,14 +6,35 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.llmops.studio.model.ByteTokenizer.Encoded;
 import dev.llmops.studio.model.ByteTokenizer.Message;
 import dev.llmops.studio.model.ByteTokenizer.Role;
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ByteTokenizerTest {
 
     private final ByteTokenizer tokenizer = new ByteTokenizer();
+
+    @Test
+    void theExportedTokenizerJsonGivesTheSameIdsInHuggingFaceTokenizers(@TempDir Path folder) throws Exception {
+        ByteTokenizer.writeHuggingFaceFiles(folder);
+        String text = "Grüße, 世界 👋\n\ttabs and  double spaces\u0000!";
+
+        try (HuggingFaceTokenizer hf = HuggingFaceTokenizer.newInstance(folder,
+                Map.of("addSpecialTokens", "false"))) {
+            Encoding encoding = hf.encode(text);
+            long[] expected = Arrays.stream(tokenizer.encode(text)).asLongStream().toArray();
+
+            assertThat(encoding.getIds()).containsExactly(expected);
+            assertThat(hf.decode(expected)).isEqualTo(text);
+            assertThat(hf.encode("<|user|>Hi</s>").getIds()).containsExactly(260L, 72L, 105L, 257L);
+        }
+    }
 
     @Test
     void everyUtf8ByteIsOneIdAndTextRoundTrips() {

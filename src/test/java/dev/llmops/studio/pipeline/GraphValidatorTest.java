@@ -256,7 +256,7 @@ class GraphValidatorTest {
     @Test
     void aChoiceOutsideTheOptionsIsReported() {
         assertThat(withParam("finetune", "method", "qlora")).containsExactly(new ValidationIssue("finetune",
-                "method", "Fine-tune: parameter “Method” must be one of “full”, “lora” (is “qlora”)."));
+                "method", "Fine-tune: parameter “Method” must be one of “from-scratch”, “full”, “lora” (is “qlora”)."));
         assertThat(withParam("quantize", "groupSize", 64)).containsExactly(new ValidationIssue("quantize",
                 "groupSize", "Quantize: parameter “Group size” must be one of “32”, “64”, “128” (is 64)."));
     }

@@ -15,7 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Set;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.context.EnvironmentAware;
+import org.springframework.core.env.Environment;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
 import org.springframework.beans.factory.support.RootBeanDefinition;
@@ -43,6 +46,12 @@ public class ScriptedExecutors implements BeanDefinitionRegistryPostProcessor {
     public static final Duration SLOW = Duration.ofSeconds(6);
     /** Slow steps save their step number as a checkpoint this often and resume from it on a retry. */
     public static final int CHECKPOINT_EVERY = 5;
+    /**
+     * Property listing the step types whose real executors run in a test context (comma-separated), e.g.
+     * {@code @SpringBootTest(properties = "studio.test.real-executors=dataset-upload,fine-tune")}; remote worker
+     * processes take it as a command-line argument.
+     */
+    public static final String REAL_EXECUTORS = "studio.test.real-executors";
 
     /** The content the default behaviour writes on an output port. */
     public static String outputContent(long runId, String nodeId, String port) {
@@ -92,15 +101,27 @@ public class ScriptedExecutors implements BeanDefinitionRegistryPostProcessor {
     }
 
     /**
-     * Lets tests script steps whose type has a real executor (the Dataset upload step, …): the script runs first,
-     * then the real work, and the execution is logged like the scripted ones.
+     * Lets tests script steps whose type has a real executor: the script runs first, then the real work, and the
+     * execution is logged like the scripted ones. Real executors are slow or need real inputs (a fine-tune trains a
+     * model), so only the types named in {@value #REAL_EXECUTORS} (default: the dataset upload step) do their real
+     * work; the others behave as the scripted fallback, keeping run-engine tests independent of what steps do.
      */
-    static final class ScriptHook implements BeanPostProcessor {
+    static final class ScriptHook implements BeanPostProcessor, EnvironmentAware {
+        private Set<String> realTypes = Set.of("dataset-upload");
+
+        @Override
+        public void setEnvironment(Environment environment) {
+            realTypes = Set.of(environment.getProperty(REAL_EXECUTORS, "dataset-upload").split("\\s*,\\s*"));
+        }
+
         @Override
         public Object postProcessAfterInitialization(Object bean, String beanName) {
             if (!(bean instanceof NodeExecutor real) || real.fallback()) {
                 return bean;
             }
+            boolean useReal = realTypes.contains(real.nodeType());
+            NodeExecutor stand = useReal ? null
+                    : new Executor(new NodeTypeCatalog().find(real.nodeType()).orElseThrow());
             return new NodeExecutor() {
                 @Override
                 public String nodeType() {
@@ -109,6 +130,10 @@ public class ScriptedExecutors implements BeanDefinitionRegistryPostProcessor {
 
                 @Override
                 public void execute(TaskContext context) throws Exception {
+                    if (!useReal) {
+                        stand.execute(context);
+                        return;
+                    }
                     EXECUTIONS.add(context.runId() + "/" + context.nodeId() + "#" + context.attempt());
                     Script script = SCRIPTS.get(context.nodeId());
                     if (script != null) {
@@ -119,12 +144,12 @@ public class ScriptedExecutors implements BeanDefinitionRegistryPostProcessor {
 
                 @Override
                 public int maxAttempts() {
-                    return real.maxAttempts();
+                    return useReal ? real.maxAttempts() : stand.maxAttempts();
                 }
 
                 @Override
                 public Duration timeout() {
-                    return real.timeout();
+                    return useReal ? real.timeout() : stand.timeout();
                 }
             };
         }

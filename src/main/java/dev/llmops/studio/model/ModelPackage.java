@@ -1,0 +1,164 @@
+package dev.llmops.studio.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.Deflater;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * A MODEL artifact: one zip of a Hugging Face folder (config.json, model.safetensors, tokenizer.json,
+ * tokenizer_config.json, generation_config.json), so that unzipped it loads in transformers as it is, plus
+ * {@value #METADATA} with how the model came to be. A LoRA model carries its weights merged (what serving and
+ * quantization need) and, beside them, the adapters in PEFT's layout (adapter_config.json,
+ * adapter_model.safetensors) for tools that apply adapters to the base themselves.
+ */
+final class ModelPackage {
+
+    static final String METADATA = "studio-model.json";
+    static final String FORMAT = "llmops-studio-model";
+    /** The only tokenizer the engine trains with today; imported models name theirs. */
+    static final String BYTE_TOKENIZER = "byte";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ModelPackage() {
+    }
+
+    /**
+     * Writes the package of {@code block} to {@code zip}. {@code metadata} is stored as given, with format,
+     * architecture, tokenizer and parameter counts added.
+     */
+    static void write(LlamaBlock block, ObjectNode metadata, Path zip) throws IOException {
+        Path folder = Files.createTempDirectory("model-package-");
+        try {
+            writeFolder(block, metadata, folder);
+            zip(folder, zip);
+        } finally {
+            deleteRecursively(folder);
+        }
+    }
+
+    static void writeFolder(LlamaBlock block, ObjectNode metadata, Path folder) throws IOException {
+        LlamaConfig config = block.shape().toConfig();
+        CheckpointWriter.write(folder, config, block.mergedWeights(), SafeTensors.DType.F32,
+                HuggingFaceFolders.MAX_SHARD_BYTES);
+        ByteTokenizer.writeHuggingFaceFiles(folder);
+        ObjectNode generation = JSON.createObjectNode();
+        generation.put("bos_token_id", ByteTokenizer.BOS).put("eos_token_id", ByteTokenizer.EOS)
+                .put("pad_token_id", ByteTokenizer.PAD).put("max_length", block.shape().maxPositions());
+        JSON.writeValue(folder.resolve("generation_config.json").toFile(), generation);
+        LoraSettings lora = block.lora();
+        if (lora != null) {
+            writeAdapters(block, lora, folder);
+        }
+        ObjectNode described = metadata.deepCopy();
+        described.put("format", FORMAT).put("formatVersion", 1).put("architecture", "llama")
+                .put("tokenizer", BYTE_TOKENIZER).put("parameters", block.parameterCount())
+                .put("trainableParameters", block.trainableParameterCount());
+        JSON.writeValue(folder.resolve(METADATA).toFile(), described);
+    }
+
+    private static void writeAdapters(LlamaBlock block, LoraSettings lora, Path folder) throws IOException {
+        Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> entry : block.adaptersByPeftName().entrySet()) {
+            long[] dims = entry.getValue().getShape().getShape();
+            int[] shape = {Math.toIntExact(dims[0]), Math.toIntExact(dims[1])};
+            tensors.put(entry.getKey(), new SafeTensors.Tensor(shape, entry.getValue().toFloatArray()));
+        }
+        SafeTensors.write(folder.resolve("adapter_model.safetensors"), tensors, SafeTensors.DType.F32);
+        ObjectNode config = JSON.createObjectNode();
+        config.put("peft_type", "LORA").put("task_type", "CAUSAL_LM").put("r", lora.rank())
+                .put("lora_alpha", lora.alpha()).put("lora_dropout", lora.dropout()).put("bias", "none")
+                .putNull("base_model_name_or_path");
+        lora.targetModules().stream().sorted().forEach(config.putArray("target_modules")::add);
+        JSON.writeValue(folder.resolve("adapter_config.json").toFile(), config);
+    }
+
+    /** Unzips a package into {@code folder} and returns its metadata; refuses anything but a model package. */
+    static ObjectNode unpack(Path zip, Path folder) throws IOException {
+        Files.createDirectories(folder);
+        Path root = folder.toAbsolutePath().normalize();
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
+            ZipEntry entry;
+            while ((entry = in.getNextEntry()) != null) {
+                Path target = root.resolve(entry.getName()).normalize();
+                if (!target.startsWith(root) || entry.getName().isBlank()) {
+                    throw new CheckpointFormatException("model package entry " + entry.getName()
+                            + " points outside its folder");
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    Files.copy(in, target);
+                }
+            }
+        } catch (java.util.zip.ZipException e) {
+            throw new CheckpointFormatException("not a model package (zip): " + e.getMessage());
+        }
+        Path metadata = folder.resolve(METADATA);
+        if (!Files.isRegularFile(metadata)) {
+            throw new CheckpointFormatException("not a model package: " + METADATA + " is missing");
+        }
+        ObjectNode described = (ObjectNode) JSON.readTree(metadata.toFile());
+        if (!FORMAT.equals(described.path("format").asText())) {
+            throw new CheckpointFormatException("not a model package: format is "
+                    + described.path("format").asText("missing"));
+        }
+        return described;
+    }
+
+    /** Loads an unpacked package's weights; with {@code lora}, as the frozen base of new adapters. */
+    static LlamaBlock load(Path folder, LoraSettings lora, NDManager manager) throws IOException {
+        try (CheckpointReader checkpoint = CheckpointReader.open(folder)) {
+            LlamaBlock block = LlamaBlock.create(LlamaShape.fromConfig(checkpoint.config()), lora, manager);
+            block.load(checkpoint.readWeights());
+            return block;
+        }
+    }
+
+    static ObjectNode newMetadata() {
+        return JSON.createObjectNode();
+    }
+
+    private static void zip(Path folder, Path zip) throws IOException {
+        try (OutputStream file = Files.newOutputStream(zip);
+             ZipOutputStream out = new ZipOutputStream(file);
+             Stream<Path> files = Files.list(folder)) {
+            // weights barely compress; the fastest level keeps packaging a small fraction of training time
+            out.setLevel(Deflater.BEST_SPEED);
+            for (Path path : files.sorted().toList()) {
+                out.putNextEntry(new ZipEntry(path.getFileName().toString()));
+                try (InputStream in = Files.newInputStream(path)) {
+                    in.transferTo(out);
+                }
+                out.closeEntry();
+            }
+        }
+    }
+
+    static void deleteRecursively(Path folder) throws IOException {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(folder)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}
