@@ -51,6 +51,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The pipeline editor: the canvas (palette, ports, undo) in the browser, the authoritative graph, validation,
@@ -68,6 +69,7 @@ public class DesignerView extends VerticalLayout implements BeforeEnterObserver,
     private final RunService runs;
     private final Schedules schedules;
     private final Button run = new Button("Run", VaadinIcon.PLAY.create());
+    private final Button runToHere = new Button("Run to here", VaadinIcon.STEP_FORWARD.create());
 
     private final FlowCanvas canvas = new FlowCanvas();
     private final PropertiesPanel properties = new PropertiesPanel();
@@ -146,7 +148,10 @@ public class DesignerView extends VerticalLayout implements BeforeEnterObserver,
         run.addThemeVariants(ButtonVariant.LUMO_SUCCESS, ButtonVariant.LUMO_PRIMARY);
         run.setVisible(canRun);
         run.addClickListener(e -> startRun());
-        HorizontalLayout bar = new HorizontalLayout(header, spacer, history, export, save, run);
+        runToHere.setId("run-to-step");
+        runToHere.setVisible(false);
+        runToHere.addClickListener(e -> startRunToSelected());
+        HorizontalLayout bar = new HorizontalLayout(header, spacer, history, export, save, runToHere, run);
         bar.setWidthFull();
         bar.setFlexGrow(1, spacer);
         bar.setAlignItems(FlexComponent.Alignment.CENTER);
@@ -202,6 +207,7 @@ public class DesignerView extends VerticalLayout implements BeforeEnterObserver,
 
     private void selectionChanged(List<String> selected) {
         selection = selected;
+        refreshRunToHere();
         if (selected.size() == 1 && graph.node(selected.get(0)).isPresent()) {
             GraphNode node = graph.node(selected.get(0)).orElseThrow();
             catalog.find(node.type()).ifPresentOrElse(
@@ -304,6 +310,40 @@ public class DesignerView extends VerticalLayout implements BeforeEnterObserver,
                 : null;
         run.setEnabled(blocker == null);
         run.setTooltipText(blocker == null ? "Run version " + summary.version() : blocker);
+        refreshRunToHere();
+    }
+
+    /**
+     * "Run to here" runs the selected step and the steps it depends on: to iterate on one step without the
+     * rest, or to run the part of a pipeline whose steps can run on this server today.
+     */
+    private void refreshRunToHere() {
+        Optional<GraphNode> target = selection.size() == 1 ? graph.node(selection.get(0)) : Optional.empty();
+        runToHere.setVisible(canRun && target.isPresent() && summary != null);
+        if (!runToHere.isVisible()) {
+            return;
+        }
+        List<String> notRunnable = runs.notRunnable(RunService.upTo(graph, target.get().id()).nodes());
+        String blocker = dirty ? "Save first: a run uses the saved version."
+                : !issues.isEmpty() ? "Fix the issues first."
+                : !notRunnable.isEmpty() ? "Not runnable yet on this server: " + String.join(", ", notRunnable) + "."
+                : null;
+        runToHere.setEnabled(blocker == null);
+        runToHere.setTooltipText(blocker == null
+                ? "Run “" + target.get().label() + "” and the steps it needs, from version " + summary.version()
+                : blocker);
+    }
+
+    private void startRunToSelected() {
+        if (selection.size() != 1) {
+            return;
+        }
+        try {
+            RunSummary started = runs.start(summary.id(), RunTrigger.MANUAL, selection.get(0));
+            getUI().ifPresent(ui -> ui.navigate(RunView.class, RunView.route(started.id())));
+        } catch (InvalidRequestException e) {
+            Notifications.error(e.getMessage());
+        }
     }
 
     private void startRun() {

@@ -112,9 +112,20 @@ class MetricsPanel extends Div {
         Map<String, List<MetricSeries>> groups = new LinkedHashMap<>();
         series.stream().filter(s -> isLoss(s.name()))
                 .forEach(s -> groups.computeIfAbsent(LOSS, t -> new ArrayList<>()).add(s));
-        series.stream().filter(s -> !isLoss(s.name()))
+        series.stream().filter(s -> !isLoss(s.name())).sorted(Comparator.comparingInt(s -> rank(s.name())))
                 .forEach(s -> groups.computeIfAbsent(title(s.name()), t -> new ArrayList<>()).add(s));
         return groups;
+    }
+
+    /** Quality first, then the optimiser, then speed and time left; unknown metrics in between, as reported. */
+    private static int rank(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "perplexity" -> 0;
+            case "learning_rate" -> 2;
+            case "tokens_per_s" -> 3;
+            case "eta_s" -> 4;
+            default -> 1;
+        };
     }
 
     private static boolean isLoss(String name) {
@@ -122,9 +133,15 @@ class MetricsPanel extends Div {
         return lower.equals("loss") || lower.endsWith("_loss");
     }
 
-    /** {@code learning_rate} → "Learning rate"; distinct from {@link #LOSS} so no metric joins the loss chart by name. */
-    private static String title(String name) {
-        String words = name.replace('_', ' ').trim();
+    /**
+     * {@code learning_rate} → "Learning rate"; a unit suffix reads as a unit ({@code tokens_per_s} → "Tokens / s",
+     * {@code eta_s} → "ETA (s)"); distinct from {@link #LOSS} so no metric joins the loss chart by name.
+     */
+    static String title(String name) {
+        if (name.equalsIgnoreCase("eta_s")) {
+            return "ETA (s)";
+        }
+        String words = name.replaceAll("_per_s$", " / s").replaceAll("_s$", " (s)").replace('_', ' ').trim();
         String title = words.isEmpty() ? name : Character.toUpperCase(words.charAt(0)) + words.substring(1);
         return title.equals(LOSS) ? name : title;
     }

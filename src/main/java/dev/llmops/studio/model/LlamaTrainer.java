@@ -191,7 +191,8 @@ final class LlamaTrainer {
         return norm;
     }
 
-    private record Batch(NDArray inputs, NDArray targets, NDArray weights, float count) {
+    /** Inputs, next-token targets and 0/1 loss weights [B, T-1] of padded sequences. */
+    record Batch(NDArray inputs, NDArray targets, NDArray weights, float count) {
 
         static Batch of(NDManager manager, int[][] tokens, boolean[][] trainable) {
             int rows = tokens.length;

@@ -45,8 +45,46 @@ final class TrainingExamples {
         this.truncated = truncated;
     }
 
+    /** The first {@code limit} records of a split, in file order, for generated samples. */
+    static List<DatasetRecord> records(Path file, String split, int limit) throws IOException {
+        List<DatasetRecord> records = new ArrayList<>();
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            int number = 0;
+            while (records.size() < limit && (line = in.readLine()) != null) {
+                number++;
+                if (!line.isBlank()) {
+                    DatasetRecord record = parse(line, number);
+                    if (split.equals(splitOf(record))) {
+                        records.add(record);
+                    }
+                }
+            }
+        }
+        return records;
+    }
+
+    private static DatasetRecord parse(String line, int number) {
+        try {
+            return JSON.readValue(line, DatasetRecord.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("dataset line " + number + " is not a dataset record: "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static String splitOf(DatasetRecord record) {
+        return record.split() == null ? "train" : record.split().toLowerCase(Locale.ROOT);
+    }
+
     /** Reads a dataset version file (one {@link DatasetRecord} per line, split set). */
     static TrainingExamples read(Path file, ByteTokenizer tokenizer, int maxLength) throws IOException {
+        return read(file, tokenizer, maxLength, true);
+    }
+
+    /** As {@link #read(Path, ByteTokenizer, int)}; {@code needTraining} false accepts a version with no train split. */
+    static TrainingExamples read(Path file, ByteTokenizer tokenizer, int maxLength, boolean needTraining)
+            throws IOException {
         List<Encoded> train = new ArrayList<>();
         List<Encoded> validation = new ArrayList<>();
         List<Encoded> test = new ArrayList<>();
@@ -60,13 +98,7 @@ final class TrainingExamples {
                 if (line.isBlank()) {
                     continue;
                 }
-                DatasetRecord record;
-                try {
-                    record = JSON.readValue(line, DatasetRecord.class);
-                } catch (JsonProcessingException e) {
-                    throw new IllegalArgumentException("dataset line " + number + " is not a dataset record: "
-                            + e.getOriginalMessage(), e);
-                }
+                DatasetRecord record = parse(line, number);
                 Encoded full = encode(record, tokenizer);
                 Encoded cut = full.ids().length <= maxLength ? full
                         : new Encoded(Arrays.copyOf(full.ids(), maxLength), Arrays.copyOf(full.response(), maxLength));
@@ -77,15 +109,14 @@ final class TrainingExamples {
                     skipped++;
                     continue;
                 }
-                String split = record.split() == null ? "train" : record.split().toLowerCase(Locale.ROOT);
-                switch (split) {
+                switch (splitOf(record)) {
                     case "validation" -> validation.add(cut);
                     case "test" -> test.add(cut);
                     default -> train.add(cut);
                 }
             }
         }
-        if (train.isEmpty()) {
+        if (needTraining && train.isEmpty()) {
             throw new IllegalArgumentException("the dataset has no usable training examples"
                     + (skipped > 0 ? " (" + skipped + " had no reply within " + maxLength + " tokens)" : ""));
         }
@@ -117,7 +148,7 @@ final class TrainingExamples {
     }
 
     /** system, user and assistant by name; any other role (tool, function) is shown to the model as the user. */
-    private static Role role(String name) {
+    static Role role(String name) {
         if (name == null) {
             return Role.USER;
         }

@@ -165,14 +165,19 @@ final class CatalogEntries {
 
     private static NodeType evaluate() {
         return new NodeType("evaluate", "Evaluate", "Quality", "vaadin:chart",
-                "Scores a model on a labelled dataset.",
+                "Scores a model on a split of a dataset: loss, perplexity and next-token accuracy on the reference"
+                        + " replies, plus a few generated answers to read beside them.",
                 List.of(input("model", "Model", MODEL, true), input("dataset", "Dataset", DATASET, true)),
                 List.of(output("report", "Report", EVAL_REPORT)),
                 List.of(
-                        string("metrics", "Metrics", "accuracy,precision,recall,f1", false,
-                                "Comma-separated: accuracy, precision, recall, f1."),
+                        choice("split", "Split", "test", List.of("test", "validation", "train"),
+                                "Examples scored: test (held out from training and early stopping), validation,"
+                                        + " or train."),
                         integer("maxExamples", "Max examples", 500, 1, 100_000,
-                                "Examples scored at most, taken in dataset order.")),
+                                "Examples scored at most, taken in dataset order."),
+                        integer("samples", "Generated samples", 3, 0, 50,
+                                "Examples whose prompt the model answers (greedy), stored with the report."),
+                        integer("maxNewTokens", "Max new tokens", 160, 1, 4096, "Longest generated answer.")),
                 new Resources(1, 0, 1024));
     }
 
@@ -184,7 +189,8 @@ final class CatalogEntries {
                 List.of(
                         choice("mode", "Mode", "metric", List.of("metric", "manual"),
                                 "metric: pass when the metric reaches the threshold; manual: wait for an approver."),
-                        choice("metric", "Metric", "f1", List.of("accuracy", "precision", "recall", "f1"),
+                        choice("metric", "Metric", "f1", List.of("accuracy", "precision", "recall", "f1",
+                                        "next_token_accuracy"),
                                 "Metric compared with the threshold in metric mode."),
                         decimal("threshold", "Threshold", 0.8, 0.0, 1.0, "Lowest metric value that passes."),
                         string("approvers", "Approvers", null, false,

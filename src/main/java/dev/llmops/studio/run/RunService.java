@@ -4,6 +4,7 @@ import dev.llmops.studio.pipeline.GraphNode;
 import dev.llmops.studio.pipeline.NodeType;
 import dev.llmops.studio.pipeline.NodeTypeCatalog;
 import dev.llmops.studio.pipeline.OpenedPipeline;
+import dev.llmops.studio.pipeline.PipelineGraph;
 import dev.llmops.studio.pipeline.PipelineJson;
 import dev.llmops.studio.pipeline.PipelineService;
 import dev.llmops.studio.platform.InvalidRequestException;
@@ -13,10 +14,14 @@ import dev.llmops.studio.security.CurrentUser;
 import dev.llmops.studio.security.Permission;
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -64,6 +69,15 @@ public class RunService {
      */
     @Transactional
     public RunSummary start(long pipelineId, RunTrigger trigger) {
+        return start(pipelineId, trigger, null);
+    }
+
+    /**
+     * Starts the newest saved version of a pipeline, or with {@code upToNodeId} only that step and the steps it
+     * depends on (directly or not): to iterate on one step, or to run the part of a pipeline that can run today.
+     */
+    @Transactional
+    public RunSummary start(long pipelineId, RunTrigger trigger, String upToNodeId) {
         currentUser.require(Permission.RUNS_START);
         OpenedPipeline pipeline = pipelines.open(pipelineId);
         if (!pipeline.issues().isEmpty()) {
@@ -71,7 +85,8 @@ public class RunService {
                     + pipeline.summary().version() + " has " + pipeline.issues().size()
                     + " validation issue(s); fix and save it before running.");
         }
-        List<String> missing = notRunnable(pipeline.graph().nodes());
+        PipelineGraph graph = upToNodeId == null ? pipeline.graph() : upTo(pipeline.graph(), upToNodeId);
+        List<String> missing = notRunnable(graph.nodes());
         if (!missing.isEmpty()) {
             throw new InvalidRequestException(null, "These steps cannot run yet (no executor on this server): "
                     + String.join(", ", missing) + ".");
@@ -79,8 +94,8 @@ public class RunService {
         OffsetDateTime now = OffsetDateTime.now(clock);
         String who = currentUser.usernameOrSystem();
         long runId = runs.insertRun(pipelineId, pipeline.summary().name(), pipeline.summary().version(),
-                PipelineJson.write(pipeline.graph()), trigger, who, now);
-        for (GraphNode node : pipeline.graph().nodes()) {
+                PipelineJson.write(graph), trigger, who, now);
+        for (GraphNode node : graph.nodes()) {
             NodeType type = catalog.find(node.type()).orElseThrow();
             NodeExecutor executor = executors.find(node.type()).orElseThrow();
             runs.insertTask(runId, node.id(), node.type(), node.label(), TaskStatus.PENDING,
@@ -89,8 +104,28 @@ public class RunService {
         }
         dispatcher.queueRoots(runId);
         audit.record("run.started", pipeline.summary().name(), "run " + runId + " of version "
-                + pipeline.summary().version() + " (" + trigger.name().toLowerCase() + ")");
+                + pipeline.summary().version() + " (" + trigger.name().toLowerCase() + ")"
+                + (upToNodeId == null ? "" : " up to step “" + graph.node(upToNodeId).orElseThrow().label() + "”"));
         return runs.run(runId).orElseThrow();
+    }
+
+    /** The step and everything it depends on, in the graph's order, with the edges between them. */
+    public static PipelineGraph upTo(PipelineGraph graph, String nodeId) {
+        if (graph.node(nodeId).isEmpty()) {
+            throw new InvalidRequestException("upTo", "The pipeline has no step “" + nodeId + "”.");
+        }
+        Set<String> needed = new HashSet<>();
+        Deque<String> pending = new ArrayDeque<>(List.of(nodeId));
+        while (!pending.isEmpty()) {
+            String id = pending.pop();
+            if (needed.add(id)) {
+                graph.edges().stream().filter(e -> e.target().equals(id)).forEach(e -> pending.push(e.source()));
+            }
+        }
+        return new PipelineGraph(graph.schedule(),
+                graph.nodes().stream().filter(n -> needed.contains(n.id())).toList(),
+                graph.edges().stream().filter(e -> needed.contains(e.source()) && needed.contains(e.target()))
+                        .toList());
     }
 
     @Transactional

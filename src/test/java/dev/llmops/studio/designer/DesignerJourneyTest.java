@@ -92,9 +92,9 @@ class DesignerJourneyTest {
                 // parameters: an invalid value shows the server's message under the field
                 node(page, "Fine-tune").click();
                 Locator epochs = page.locator("#param-epochs");
-                epochs.locator("input").fill("500");
+                epochs.locator("input").fill("5000");
                 epochs.locator("input").press("Tab");
-                assertThat(epochs).containsText("must be at most 100");
+                assertThat(epochs).containsText("must be at most 1000");
                 assertThat(node(page, "Fine-tune").locator("[data-testid=issue-badge]")).isVisible();
                 session.screenshot("designer-03-invalid-parameter");
                 epochs.locator("input").fill("5");

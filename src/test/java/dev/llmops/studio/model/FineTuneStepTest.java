@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmops.studio.artifact.ArtifactRef;
 import dev.llmops.studio.artifact.ArtifactStore;
@@ -43,7 +45,7 @@ import org.springframework.test.context.TestPropertySource;
  * then LoRA adapters trained on it, each producing a model package that loads elsewhere.
  */
 @H2Test
-@TestPropertySource(properties = ScriptedExecutors.REAL_EXECUTORS + "=dataset-upload,fine-tune")
+@TestPropertySource(properties = ScriptedExecutors.REAL_EXECUTORS + "=dataset-upload,fine-tune,evaluate")
 class FineTuneStepTest {
 
     /** Short sequences and one epoch keep the test at a few seconds per step on one thread. */
@@ -77,8 +79,11 @@ class FineTuneStepTest {
         PipelineGraph graph = new PipelineGraph(null, List.of(
                 new GraphNode("data", "dataset-upload", "Support replies", 0, 0, Map.of("dataset", "support-replies")),
                 new GraphNode("scratch", "fine-tune", "From scratch", 260, 0, scratch),
-                new GraphNode("adapt", "fine-tune", "LoRA", 520, 0, lora)),
+                new GraphNode("adapt", "fine-tune", "LoRA", 520, 0, lora),
+                new GraphNode("score", "evaluate", "Evaluate", 520, 200, Map.of("samples", 2, "maxNewTokens", 40))),
                 List.of(new GraphEdge("e1", "data", "dataset", "scratch", "dataset"),
+                        new GraphEdge("e4", "scratch", "model", "score", "model"),
+                        new GraphEdge("e5", "data", "dataset", "score", "dataset"),
                         new GraphEdge("e2", "data", "dataset", "adapt", "dataset"),
                         new GraphEdge("e3", "scratch", "model", "adapt", "baseModel")));
         long pipelineId = as(() -> pipelines.create(Users.uniqueName("fine-tune"), null, graph, null).id());
@@ -127,6 +132,26 @@ class FineTuneStepTest {
             assertThat(merged.parameterCount()).isEqualTo(loraMeta.path("parameters").asLong());
         }
         assertThat(logLines(done, "adapt")).anyMatch(line -> line.startsWith("fine-tuning LoRA adapters (rank 4"));
+
+        JsonNode report = new ObjectMapper().readTree(artifacts.file(
+                ArtifactRef.parse(task(done, "score").outputs().get("report"))).toFile());
+        JsonNode metrics = report.path("metrics");
+        assertThat(report.path("split").asText()).isEqualTo("test");
+        assertThat(metrics.path("examples").asInt()).isBetween(20, 30);
+        assertThat(metrics.path("perplexity").asDouble())
+                .isCloseTo(Math.exp(metrics.path("loss").asDouble()), org.assertj.core.api.Assertions.within(1e-6));
+        assertThat(metrics.path("loss").asDouble()).as("held-out loss near the validation loss")
+                .isBetween(after - 0.5, after + 0.5);
+        assertThat(metrics.path("next_token_accuracy").asDouble()).as("far better than 1 in 262")
+                .isBetween(0.15, 1.0);
+        assertThat(report.path("samples")).hasSize(2).allSatisfy(sample -> {
+            assertThat(sample.path("prompt").asText()).isNotBlank();
+            assertThat(sample.path("reference").asText()).isNotBlank();
+            assertThat(sample.path("finishReason").asText()).isIn("stop", "length");
+        });
+        assertThat(as(() -> runs.metrics(runId)).stream().filter(m -> m.nodeId().equals("score")).findFirst()
+                .orElseThrow().series()).extracting(MetricSeries::name)
+                .contains("perplexity", "next_token_accuracy", "eval_loss");
     }
 
     private Path unpack(RunDetail run, String nodeId) throws Exception {

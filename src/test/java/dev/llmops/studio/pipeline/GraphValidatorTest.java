@@ -249,8 +249,8 @@ class GraphValidatorTest {
 
     @Test
     void aValueAboveTheMaximumIsReported() {
-        assertThat(withParam("finetune", "epochs", 500)).containsExactly(new ValidationIssue("finetune", "epochs",
-                "Fine-tune: parameter “Epochs” must be at most 100 (is 500)."));
+        assertThat(withParam("finetune", "epochs", 5000)).containsExactly(new ValidationIssue("finetune", "epochs",
+                "Fine-tune: parameter “Epochs” must be at most 1000 (is 5000)."));
     }
 
     @Test

@@ -106,7 +106,7 @@ class NodeTypeCatalogTest {
         assertThat(epochs.get("type").asText()).isEqualTo("INT");
         assertThat(epochs.get("default").intValue()).isEqualTo(3);
         assertThat(epochs.get("min").asDouble()).isEqualTo(1);
-        assertThat(epochs.get("max").asDouble()).isEqualTo(100);
+        assertThat(epochs.get("max").asDouble()).isEqualTo(1000);
         assertThat(epochs.has("options")).isFalse();
         assertThat(fineTune.get("params").get(1).get("options")).hasSize(2);
         assertThat(fineTune.get("resources").get("memoryMb").asInt()).isEqualTo(2048);

@@ -58,7 +58,7 @@ abstract class PipelineServiceContractTests {
             assertThat(created.version()).isEqualTo(1);
             assertThat(created.runnable()).isTrue();
 
-            PipelineGraph broken = withParam(template("fine-tune-and-deploy"), "fine-tune", "epochs", 500);
+            PipelineGraph broken = withParam(template("fine-tune-and-deploy"), "fine-tune", "epochs", 5000);
             PipelineSummary draft = pipelines.save(created.id(), 1, broken, "more epochs");
             assertThat(draft.version()).isEqualTo(2);
             assertThat(draft.issueCount()).isEqualTo(1);
@@ -179,7 +179,7 @@ abstract class PipelineServiceContractTests {
         assertThat(broken.json().get("errors").toString()).contains("schemaVersion");
 
         Http.Response issues = http.send("POST", "/api/v1/pipelines/validate", token,
-                PipelineJson.write(withParam(template("fine-tune-and-deploy"), "fine-tune", "epochs", 500)));
+                PipelineJson.write(withParam(template("fine-tune-and-deploy"), "fine-tune", "epochs", 5000)));
         assertThat(issues.status()).isEqualTo(200);
         assertThat(issues.json().get(0).get("field").asText()).isEqualTo("epochs");
     }

@@ -28,11 +28,14 @@ class RunApiController {
         this.runs = runs;
     }
 
-    /** Starts the newest saved version; 400 with the reason when it has issues or steps that cannot run yet. */
+    /**
+     * Starts the newest saved version, or with {@code upTo} (a step id) that step and the steps it depends on;
+     * 400 with the reason when it has issues or steps that cannot run yet.
+     */
     @PostMapping("/api/v1/pipelines/{pipelineId}/runs")
     @RequiresPermission(Permission.RUNS_START)
-    ResponseEntity<RunSummary> start(@PathVariable long pipelineId) {
-        RunSummary run = runs.start(pipelineId, RunTrigger.API);
+    ResponseEntity<RunSummary> start(@PathVariable long pipelineId, @RequestParam(required = false) String upTo) {
+        RunSummary run = runs.start(pipelineId, RunTrigger.API, upTo == null || upTo.isBlank() ? null : upTo);
         return ResponseEntity.created(URI.create("/api/v1/runs/" + run.id())).body(run);
     }
 
