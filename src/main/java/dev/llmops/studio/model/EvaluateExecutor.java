@@ -11,6 +11,7 @@ import dev.llmops.studio.model.ByteTokenizer.Encoded;
 import dev.llmops.studio.model.ByteTokenizer.Message;
 import dev.llmops.studio.model.ByteTokenizer.Role;
 import dev.llmops.studio.run.NodeExecutor;
+import dev.llmops.studio.run.StepSettingsException;
 import dev.llmops.studio.run.TaskContext;
 import dev.llmops.studio.run.WorkerComponent;
 import java.nio.file.Files;
@@ -57,7 +58,7 @@ class EvaluateExecutor implements NodeExecutor {
                     block.shape().maxPositions(), false);
             List<Encoded> scored = examples.split(split);
             if (scored.isEmpty()) {
-                throw new IllegalArgumentException("the dataset version has no " + split + " examples; choose"
+                throw new StepSettingsException("the dataset version has no " + split + " examples; choose"
                         + " another split or create a version with a " + split + " share");
             }
             scored = scored.subList(0, Math.min(maxExamples, scored.size()));

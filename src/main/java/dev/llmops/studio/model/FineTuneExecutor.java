@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmops.studio.model.FineTuneSettings.Method;
 import dev.llmops.studio.run.NodeExecutor;
+import dev.llmops.studio.run.StepSettingsException;
 import dev.llmops.studio.run.TaskContext;
 import dev.llmops.studio.run.WorkerComponent;
 import java.nio.file.Files;
@@ -28,14 +29,19 @@ class FineTuneExecutor implements NodeExecutor {
 
     @Override
     public void execute(TaskContext context) throws Exception {
-        FineTuneSettings settings = FineTuneSettings.fromParams(context.params());
+        FineTuneSettings settings;
+        try {
+            settings = FineTuneSettings.fromParams(context.params());
+        } catch (IllegalArgumentException e) {
+            throw new StepSettingsException(e.getMessage());
+        }
         boolean hasBase = context.inputs().containsKey("baseModel");
         if (settings.method() == Method.FROM_SCRATCH && hasBase) {
-            throw new IllegalArgumentException("method from-scratch trains new weights: disconnect the base model,"
+            throw new StepSettingsException("method from-scratch trains new weights: disconnect the base model,"
                     + " or choose full or lora to fine-tune it");
         }
         if (settings.method() != Method.FROM_SCRATCH && !hasBase) {
-            throw new IllegalArgumentException("method " + settings.method().name().toLowerCase(Locale.ROOT)
+            throw new StepSettingsException("method " + settings.method().name().toLowerCase(Locale.ROOT)
                     + " fine-tunes a base model: connect one to “Base model”, or choose from-scratch");
         }
         ModelEngine.prepareThread(context.cpuThreads());
@@ -49,7 +55,7 @@ class FineTuneExecutor implements NodeExecutor {
                 ModelPackage.deleteRecursively(folder);
                 base = ModelPackage.unpack(context.input("baseModel"), folder);
                 if (!ModelPackage.BYTE_TOKENIZER.equals(base.path("tokenizer").asText())) {
-                    throw new IllegalArgumentException("the base model uses the tokenizer “"
+                    throw new StepSettingsException("the base model uses the tokenizer “"
                             + base.path("tokenizer").asText() + "”; fine-tuning supports the studio's byte-level"
                             + " tokenizer only so far");
                 }

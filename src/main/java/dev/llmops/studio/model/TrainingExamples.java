@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmops.studio.dataset.ChatMessage;
 import dev.llmops.studio.dataset.DatasetRecord;
+import dev.llmops.studio.run.StepSettingsException;
 import dev.llmops.studio.model.ByteTokenizer.Encoded;
 import dev.llmops.studio.model.ByteTokenizer.Message;
 import dev.llmops.studio.model.ByteTokenizer.Role;
@@ -117,7 +118,7 @@ final class TrainingExamples {
             }
         }
         if (needTraining && train.isEmpty()) {
-            throw new IllegalArgumentException("the dataset has no usable training examples"
+            throw new StepSettingsException("the dataset has no usable training examples"
                     + (skipped > 0 ? " (" + skipped + " had no reply within " + maxLength + " tokens)" : ""));
         }
         return new TrainingExamples(List.copyOf(train), List.copyOf(validation), List.copyOf(test), skipped,

@@ -213,14 +213,22 @@ public class TaskDispatcher {
         settleRun(task.runId());
     }
 
-    /** Failure: retried with exponential backoff while attempts remain, otherwise the run fails. */
+    /**
+     * Failure: retried with exponential backoff while attempts remain, otherwise the run fails. A failure that is
+     * not {@code retryable} (the step's settings or inputs are wrong) fails the task at once.
+     */
     @Transactional
-    public void failed(long taskId, String workerId, String message) {
+    public void failed(long taskId, String workerId, String message, boolean retryable) {
         TaskRow task = runs.task(taskId).orElse(null);
         if (task == null || !workerId.equals(task.workerId())) {
             return;
         }
-        retryOrFail(task, HELD, message);
+        if (retryable) {
+            retryOrFail(task, HELD, message);
+        } else if (runs.close(task.id(), HELD, task.cancelRequested() ? TaskStatus.CANCELLED : TaskStatus.FAILED,
+                message + " (not retried: change the step's settings or inputs and run again)", now())) {
+            settleRun(task.runId());
+        }
     }
 
     /** The worker stopped the task because cancellation was requested. */

@@ -58,7 +58,8 @@ interface LeaseProtocol {
 
     void succeeded(long taskId);
 
-    void failed(long taskId, String message);
+    /** {@code retryable} false: the step's settings or inputs are wrong; the task fails without a retry. */
+    void failed(long taskId, String message, boolean retryable);
 
     void cancelled(long taskId);
 

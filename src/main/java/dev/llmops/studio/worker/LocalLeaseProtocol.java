@@ -96,8 +96,8 @@ final class LocalLeaseProtocol implements LeaseProtocol {
     }
 
     @Override
-    public void failed(long taskId, String message) {
-        dispatcher.failed(taskId, workerId, message);
+    public void failed(long taskId, String message, boolean retryable) {
+        dispatcher.failed(taskId, workerId, message, retryable);
     }
 
     @Override

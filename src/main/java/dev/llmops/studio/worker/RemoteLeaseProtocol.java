@@ -203,8 +203,9 @@ final class RemoteLeaseProtocol implements LeaseProtocol {
     }
 
     @Override
-    public void failed(long taskId, String message) {
-        report(() -> call("POST", task(taskId, "failed"), new Failure(message), Void.class, CALL_TIMEOUT));
+    public void failed(long taskId, String message, boolean retryable) {
+        report(() -> call("POST", task(taskId, "failed"), new Failure(message, retryable), Void.class,
+                CALL_TIMEOUT));
     }
 
     @Override

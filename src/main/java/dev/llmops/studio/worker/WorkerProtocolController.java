@@ -75,7 +75,8 @@ class WorkerProtocolController {
     record MetricPoints(List<MetricPoint> points) {
     }
 
-    record Failure(String message) {
+    /** {@code retryable} absent counts as true, as workers of the previous version sent no such field. */
+    record Failure(String message, Boolean retryable) {
     }
 
     record WorkerStatus(WorkerState state) {
@@ -225,7 +226,8 @@ class WorkerProtocolController {
     ResponseEntity<Void> failed(@PathVariable String workerId, @PathVariable long taskId,
             @RequestBody Failure failure, @AuthenticationPrincipal WorkerTokenPrincipal token) {
         requireOwn(workerId, token);
-        dispatcher.failed(taskId, workerId, failure.message() == null ? "failed" : failure.message());
+        dispatcher.failed(taskId, workerId, failure.message() == null ? "failed" : failure.message(),
+                !Boolean.FALSE.equals(failure.retryable()));
         return ResponseEntity.noContent().build();
     }
 

@@ -4,6 +4,7 @@ import dev.llmops.studio.artifact.ArtifactRef;
 import dev.llmops.studio.run.MetricPoint;
 import dev.llmops.studio.run.NodeExecutor;
 import dev.llmops.studio.run.NodeExecutors;
+import dev.llmops.studio.run.StepSettingsException;
 import dev.llmops.studio.run.TaskContext;
 import dev.llmops.studio.run.TaskDispatcher.Heartbeat;
 import dev.llmops.studio.run.TaskLease;
@@ -185,7 +186,7 @@ final class WorkerRuntime {
         Optional<NodeExecutor> executor = executors.find(lease.nodeType());
         if (executor.isEmpty()) {
             protocol.failed(lease.taskId(), "no executor for step type " + lease.nodeType() + " on worker "
-                    + workerId);
+                    + workerId, true);
             return;
         }
         RunningTask task = new RunningTask(lease, Thread.currentThread());
@@ -209,6 +210,9 @@ final class WorkerRuntime {
         } catch (InterruptedException e) {
             Thread.interrupted();
             report(task, running ? "interrupted" : "worker " + workerId + " is stopping");
+        } catch (StepSettingsException e) {
+            Thread.interrupted();
+            report(task, e.getMessage(), false);
         } catch (Exception | LinkageError e) {
             Thread.interrupted();
             report(task, e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -219,15 +223,19 @@ final class WorkerRuntime {
     }
 
     private void report(RunningTask task, String error) {
+        report(task, error, true);
+    }
+
+    private void report(RunningTask task, String error, boolean retryable) {
         long taskId = task.lease.taskId();
         log.info("Step {} of run {} failed: {}", task.lease.nodeId(), task.lease.runId(), error);
         if (task.cancelRequested) {
             protocol.cancelled(taskId);
         } else if (task.timedOut) {
-            protocol.failed(taskId, "timed out after " + task.lease.timeoutSeconds() + " s");
+            protocol.failed(taskId, "timed out after " + task.lease.timeoutSeconds() + " s", true);
         } else {
             protocol.log(taskId, List.of("ERROR " + error));
-            protocol.failed(taskId, error);
+            protocol.failed(taskId, error, retryable);
         }
     }
 

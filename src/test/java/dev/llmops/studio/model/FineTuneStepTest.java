@@ -154,6 +154,24 @@ class FineTuneStepTest {
                 .contains("perplexity", "next_token_accuracy", "eval_loss");
     }
 
+    @Test
+    void settingsThatCannotWorkFailAtOnceWithWhatToChangeAndNoRetry() throws Exception {
+        PipelineGraph graph = new PipelineGraph(null, List.of(
+                new GraphNode("data", "dataset-upload", "Support replies", 0, 0, Map.of("dataset", "support-replies")),
+                new GraphNode("adapt", "fine-tune", "LoRA", 260, 0, Map.of("method", "lora"))),
+                List.of(new GraphEdge("e1", "data", "dataset", "adapt", "dataset")));
+        long pipelineId = as(() -> pipelines.create(Users.uniqueName("no-base"), null, graph, null).id());
+        long runId = as(() -> runs.start(pipelineId, RunTrigger.API).id());
+
+        RunDetail done = RunWait.finished(runs, engineer, Role.ML_ENGINEER, runId, Duration.ofMinutes(1));
+
+        assertThat(done.summary().status()).isEqualTo(RunStatus.FAILED);
+        TaskInfo adapt = task(done, "adapt");
+        assertThat(adapt.attempt()).as("a retry would fail the same way").isEqualTo(1);
+        assertThat(adapt.message()).contains("connect one to “Base model”, or choose from-scratch")
+                .contains("not retried");
+    }
+
     private Path unpack(RunDetail run, String nodeId) throws Exception {
         Path folder = dir.resolve(nodeId);
         ModelPackage.unpack(artifactOf(run, nodeId), folder);
