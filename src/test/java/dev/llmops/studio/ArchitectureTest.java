@@ -44,7 +44,10 @@ class ArchitectureTest {
             Map.entry("Worker", "worker"),
             Map.entry("WorkerToken", "worker"),
             Map.entry("Dataset", "dataset"),
-            Map.entry("DatasetVersion", "dataset"));
+            Map.entry("DatasetVersion", "dataset"),
+            Map.entry("RegisteredModel", "registry"),
+            Map.entry("ModelVersion", "registry"),
+            Map.entry("ModelAlias", "registry"));
 
     @Test
     void modulesHaveNoCyclesAndUseOnlyEachOthersApi() {

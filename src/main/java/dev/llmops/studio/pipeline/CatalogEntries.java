@@ -97,7 +97,10 @@ final class CatalogEntries {
                         string("loraTargets", "LoRA target modules", "all", false,
                                 "Projections that get adapters, comma-separated from q_proj, k_proj, v_proj,"
                                         + " o_proj, gate_proj, up_proj, down_proj; all: every one (lora only)."),
-                        seed()),
+                        seed(),
+                        string("modelName", "Registered model name", null, false,
+                                "Name in the model registry; each run adds a version. Empty: the base model's"
+                                        + " name, or the pipeline's.")),
                 new Resources(2, 0, 2048));
     }
 

@@ -211,6 +211,10 @@ public class TaskDispatcher {
         runs.lockRun(task.runId());
         queueReadySuccessors(task);
         settleRun(task.runId());
+        RunSummary run = runs.run(task.runId()).orElseThrow();
+        events.publishEvent(new StepSucceeded(run.id(), task.id(), run.pipelineId(), run.pipelineName(),
+                task.nodeId(), task.nodeType(), task.nodeLabel(), params(task), inputs(task),
+                outputsOf(task.outputs()), run.startedBy()));
     }
 
     /**

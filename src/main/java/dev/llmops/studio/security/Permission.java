@@ -30,6 +30,11 @@ public enum Permission {
     DATASETS_KEEP_PII("Create a dataset version that keeps personal data", EnumSet.of(ADMIN)),
     DATASETS_ERASE("Erase a person's data from every dataset version (right to be forgotten)", EnumSet.of(ADMIN)),
     WORKER_TOKENS_MANAGE("Create and revoke the tokens remote workers connect with", EnumSet.of(ADMIN)),
+    MODELS_VIEW("See registered models, their versions, lineage, metrics and model cards", EnumSet.allOf(Role.class)),
+    MODELS_EDIT("Edit model notes, set the candidate alias and delete unused versions", EnumSet.of(ML_ENGINEER)),
+    /** Weights leave the studio with a download: a separate right, every use audited. */
+    MODELS_DOWNLOAD("Download model weights (audited)", EnumSet.of(ML_ENGINEER)),
+    MODELS_PROMOTE("Promote a model version to production", EnumSet.of(ML_ENGINEER)),
     /** Held by worker tokens only: a person's login or API token can never lease tasks or read artifacts. */
     WORKER_PROTOCOL("Lease and run pipeline steps (worker tokens only)", EnumSet.noneOf(Role.class));
 

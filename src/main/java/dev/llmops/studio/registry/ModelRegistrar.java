@@ -1,0 +1,46 @@
+package dev.llmops.studio.registry;
+
+import dev.llmops.studio.pipeline.NodeType;
+import dev.llmops.studio.pipeline.NodeTypeCatalog;
+import dev.llmops.studio.pipeline.Port;
+import dev.llmops.studio.pipeline.PortType;
+import dev.llmops.studio.run.StepSucceeded;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionalEventListener;
+
+/** Every MODEL a step outputs (fine-tune, quantize, …) becomes a registered version once the step has succeeded. */
+@Component
+class ModelRegistrar {
+
+    private static final Logger log = LoggerFactory.getLogger(ModelRegistrar.class);
+
+    private final NodeTypeCatalog catalog;
+    private final ModelRegistryService registry;
+
+    ModelRegistrar(NodeTypeCatalog catalog, ModelRegistryService registry) {
+        this.catalog = catalog;
+        this.registry = registry;
+    }
+
+    @TransactionalEventListener(fallbackExecution = true)
+    void on(StepSucceeded step) {
+        NodeType type = catalog.find(step.nodeType()).orElse(null);
+        if (type == null) {
+            return;
+        }
+        for (Port port : type.outputs()) {
+            String artifact = step.outputs().get(port.id());
+            if (port.type() == PortType.MODEL && artifact != null) {
+                try {
+                    registry.registerStepOutput(step, artifact).ifPresent(version -> log.info(
+                            "Registered {} from step {} of run {}", version.label(), step.nodeId(), step.runId()));
+                } catch (RuntimeException e) {
+                    // the run has succeeded; a failed registration must not undo that, but it must be visible
+                    log.error("Could not register the model of step {} of run {}", step.nodeId(), step.runId(), e);
+                }
+            }
+        }
+    }
+}

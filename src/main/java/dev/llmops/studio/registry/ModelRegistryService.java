@@ -1,0 +1,225 @@
+package dev.llmops.studio.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.llmops.studio.artifact.ArtifactRef;
+import dev.llmops.studio.artifact.ArtifactStore;
+import dev.llmops.studio.model.ModelPackages;
+import dev.llmops.studio.platform.ConflictException;
+import dev.llmops.studio.platform.InvalidRequestException;
+import dev.llmops.studio.platform.NotFoundException;
+import dev.llmops.studio.run.StepSucceeded;
+import dev.llmops.studio.security.AuditLog;
+import dev.llmops.studio.security.CurrentUser;
+import dev.llmops.studio.security.Permission;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Registers model versions, moves aliases, edits notes, hands out weights and deletes unused versions; every
+ * change and every download is audited.
+ */
+@Service
+public class ModelRegistryService {
+
+    public static final String CANDIDATE = "candidate";
+    public static final String PRODUCTION = "production";
+    static final Set<String> ALIASES = Set.of(CANDIDATE, PRODUCTION);
+
+    private static final Logger log = LoggerFactory.getLogger(ModelRegistryService.class);
+
+    private final ModelRegistryRepository registry;
+    private final ArtifactStore artifacts;
+    private final ModelFiles files;
+    private final List<ModelVersionUsage> usages;
+    private final CurrentUser currentUser;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    ModelRegistryService(ModelRegistryRepository registry, ArtifactStore artifacts, ModelFiles files,
+            List<ModelVersionUsage> usages, CurrentUser currentUser, AuditLog audit, Clock clock) {
+        this.registry = registry;
+        this.artifacts = artifacts;
+        this.files = files;
+        this.usages = usages;
+        this.currentUser = currentUser;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /**
+     * Registers the MODEL output of a successful step as a new version, once: the model is named by the step's
+     * "Registered model name" parameter, else after the registered model it was made from (a quantized or
+     * fine-tuned version stays in its family), else after the pipeline.
+     */
+    @Transactional(propagation = Propagation.REQUIRES_NEW)
+    public Optional<ModelVersionInfo> registerStepOutput(StepSucceeded step, String artifact) {
+        if (registry.versionIdByRunStep(step.runId(), step.nodeId()).isPresent()) {
+            return Optional.empty();
+        }
+        ArtifactRef ref = ArtifactRef.parse(artifact);
+        Path plain = artifacts.file(ref);
+        ModelPackages.Description description;
+        try {
+            description = ModelPackages.describe(plain);
+        } catch (IOException e) {
+            log.warn("Step {} of run {} output {} is not a model package; not registered: {}", step.nodeId(),
+                    step.runId(), artifact, e.getMessage());
+            return Optional.empty();
+        }
+        Long baseVersionId = step.inputs().values().stream().map(registry::versionIdByArtifact)
+                .flatMap(Optional::stream).findFirst().orElse(null);
+        String name = modelName(step, baseVersionId);
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        long modelId = registry.lockOrCreateModel(name, step.startedBy(), now);
+        int version = registry.nextVersion(modelId);
+        String stored;
+        try {
+            stored = files.put(plain);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not store " + name + " v" + version, e);
+        }
+        JsonNode lineage = description.metadata().path("lineage");
+        long id = registry.insertVersion(new ModelRegistryRepository.NewVersion(modelId, version, artifact, stored,
+                artifacts.size(ref), description.format(), description.parameters(), description.quantization(),
+                description.method(), "RUN", step.runId(), step.nodeId(), step.nodeLabel(), baseVersionId,
+                lineage.path("dataset").isTextual() ? lineage.path("dataset").asText() : null,
+                description.metadata(), step.startedBy(), now));
+        audit.recordAs(step.startedBy(), "model.registered", name + " v" + version, "from step “"
+                + step.nodeLabel() + "” of run " + step.runId() + " (" + description.quantization() + ", "
+                + description.parameters() + " parameters)");
+        return registry.versionById(id);
+    }
+
+    private String modelName(StepSucceeded step, Long baseVersionId) {
+        Object given = step.params().get("modelName");
+        if (given != null && !given.toString().isBlank()) {
+            return checkedName(given.toString().trim());
+        }
+        if (baseVersionId != null) {
+            return registry.modelNameOfVersion(baseVersionId).orElseThrow();
+        }
+        return checkedName(step.pipelineName());
+    }
+
+    private static String checkedName(String name) {
+        String trimmed = name.length() > 200 ? name.substring(0, 200) : name;
+        if (trimmed.isBlank()) {
+            throw new InvalidRequestException("modelName", "A model needs a name.");
+        }
+        return trimmed;
+    }
+
+    @Transactional(readOnly = true)
+    public List<RegisteredModel> list(String search) {
+        currentUser.require(Permission.MODELS_VIEW);
+        return registry.models(search);
+    }
+
+    @Transactional(readOnly = true)
+    public List<ModelVersionInfo> versions(String modelName) {
+        currentUser.require(Permission.MODELS_VIEW);
+        List<ModelVersionInfo> versions = registry.versions(modelName);
+        if (versions.isEmpty()) {
+            throw new NotFoundException("No model “" + modelName + "”.");
+        }
+        return versions;
+    }
+
+    @Transactional(readOnly = true)
+    public ModelVersionInfo version(String modelName, int version) {
+        currentUser.require(Permission.MODELS_VIEW);
+        return existing(modelName, version);
+    }
+
+    /**
+     * Points an alias at a version. {@code production} needs {@link Permission#MODELS_PROMOTE}; {@code candidate}
+     * needs {@link Permission#MODELS_EDIT}. Audited with the version it moved from.
+     */
+    @Transactional
+    public ModelVersionInfo setAlias(String modelName, int version, String alias) {
+        String normalized = alias == null ? "" : alias.trim().toLowerCase(Locale.ROOT);
+        if (!ALIASES.contains(normalized)) {
+            throw new InvalidRequestException("alias", "Alias must be one of " + ALIASES + ".");
+        }
+        currentUser.require(normalized.equals(PRODUCTION) ? Permission.MODELS_PROMOTE : Permission.MODELS_EDIT);
+        ModelVersionInfo target = existing(modelName, version);
+        String who = currentUser.usernameOrSystem();
+        Optional<Integer> previous = registry.setAlias(registry.modelId(target.id()), normalized, target.id(), who,
+                OffsetDateTime.now(clock));
+        audit.record(normalized.equals(PRODUCTION) ? "model.promoted" : "model.alias_set", target.label(),
+                normalized + (previous.isPresent() ? " moved from v" + previous.get() : " set"));
+        return registry.versionById(target.id()).orElseThrow();
+    }
+
+    @Transactional
+    public ModelVersionInfo setNotes(String modelName, int version, String notes) {
+        currentUser.require(Permission.MODELS_EDIT);
+        ModelVersionInfo target = existing(modelName, version);
+        String text = notes == null || notes.isBlank() ? null : notes.strip();
+        if (text != null && text.length() > 20_000) {
+            throw new InvalidRequestException("notes", "Notes are limited to 20,000 characters.");
+        }
+        registry.setNotes(target.id(), text);
+        audit.record("model.notes_edited", target.label(), text == null ? "cleared" : text.length() + " characters");
+        return registry.versionById(target.id()).orElseThrow();
+    }
+
+    /** The decrypted package, for a download; needs {@link Permission#MODELS_DOWNLOAD} and is audited. */
+    @Transactional
+    public InputStream download(String modelName, int version) throws IOException {
+        currentUser.require(Permission.MODELS_DOWNLOAD);
+        ModelVersionInfo target = existing(modelName, version);
+        audit.record("model.downloaded", target.label(), target.sizeBytes() + " bytes");
+        return files.open(registry.storedRef(target.id()).orElseThrow());
+    }
+
+    /** Deletes a version and its stored file; refused while something (an endpoint) uses it. */
+    @Transactional
+    public void delete(String modelName, int version) throws IOException {
+        currentUser.require(Permission.MODELS_EDIT);
+        ModelVersionInfo target = existing(modelName, version);
+        List<String> uses = new ArrayList<>();
+        usages.forEach(usage -> uses.addAll(usage.usesOf(modelName, version)));
+        if (!uses.isEmpty()) {
+            throw new ConflictException(null, target.label() + " is in use by " + String.join(", ", uses)
+                    + "; undeploy it first.");
+        }
+        String stored = registry.storedRef(target.id()).orElse(null);
+        registry.deleteVersion(target.id());
+        if (stored != null && !registry.storedRefStillUsed(stored)) {
+            files.delete(stored);
+        }
+        audit.record("model.deleted", target.label(), "with its stored file");
+    }
+
+    /** The generated model card of a version, as Markdown. */
+    @Transactional(readOnly = true)
+    public String card(String modelName, int version) {
+        currentUser.require(Permission.MODELS_VIEW);
+        return ModelCards.markdown(existing(modelName, version), files.encrypted());
+    }
+
+    /** Whether registered weights are encrypted at rest. */
+    public boolean encryptedAtRest() {
+        return files.encrypted();
+    }
+
+    private ModelVersionInfo existing(String modelName, int version) {
+        return registry.version(modelName, version)
+                .orElseThrow(() -> new NotFoundException("No version " + version + " of model “" + modelName + "”."));
+    }
+}

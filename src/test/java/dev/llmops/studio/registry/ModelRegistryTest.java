@@ -1,0 +1,186 @@
+package dev.llmops.studio.registry;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import dev.llmops.studio.pipeline.GraphEdge;
+import dev.llmops.studio.pipeline.GraphNode;
+import dev.llmops.studio.pipeline.PipelineGraph;
+import dev.llmops.studio.pipeline.PipelineService;
+import dev.llmops.studio.platform.InvalidRequestException;
+import dev.llmops.studio.run.RunDetail;
+import dev.llmops.studio.run.RunService;
+import dev.llmops.studio.run.RunStatus;
+import dev.llmops.studio.run.RunTrigger;
+import dev.llmops.studio.security.AuditLog;
+import dev.llmops.studio.security.AuditQuery;
+import dev.llmops.studio.security.Role;
+import dev.llmops.studio.support.BrowserSupport;
+import dev.llmops.studio.support.BrowserSupport.UserSession;
+import dev.llmops.studio.support.H2Test;
+import dev.llmops.studio.support.RunWait;
+import dev.llmops.studio.support.ScriptedExecutors;
+import dev.llmops.studio.support.SignedIn;
+import dev.llmops.studio.support.Users;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.assertj.core.api.Assertions;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * Models trained by a real run are registered with their lineage and metrics; an engineer compares two versions
+ * side by side in the browser and promotes one to production; downloads and promotions are audited and need
+ * their own permissions.
+ */
+@H2Test
+@TestPropertySource(properties = ScriptedExecutors.REAL_EXECUTORS + "=dataset-upload,fine-tune,evaluate")
+class ModelRegistryTest {
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    PipelineService pipelines;
+    @Autowired
+    RunService runs;
+    @Autowired
+    ModelRegistryService registry;
+    @Autowired
+    AuditLog audit;
+    @Autowired
+    Users users;
+
+    @Test
+    void trainedModelsAreRegisteredComparedAndPromoted() throws Exception {
+        String engineer = users.create("registry-engineer", Role.ML_ENGINEER);
+        String expert = users.create("registry-expert", Role.DOMAIN_EXPERT);
+        String modelName = Users.uniqueName("support-model");
+        PipelineGraph graph = new PipelineGraph(null, List.of(
+                new GraphNode("data", "dataset-upload", "Support replies", 0, 0, Map.of("dataset", "support-replies")),
+                new GraphNode("slow", "fine-tune", "Low learning rate", 260, 0, quick(modelName, 0.001)),
+                new GraphNode("fast", "fine-tune", "High learning rate", 260, 200, quick(modelName, 0.004))),
+                List.of(new GraphEdge("e1", "data", "dataset", "slow", "dataset"),
+                        new GraphEdge("e2", "data", "dataset", "fast", "dataset")));
+        long pipelineId = as(engineer, () -> pipelines.create(Users.uniqueName("two-rates"), null, graph, null).id());
+        long runId = as(engineer, () -> runs.start(pipelineId, RunTrigger.API).id());
+        RunDetail done = RunWait.finished(runs, engineer, Role.ML_ENGINEER, runId, Duration.ofMinutes(4));
+        Assertions.assertThat(done.summary().status()).isEqualTo(RunStatus.SUCCEEDED);
+
+        List<ModelVersionInfo> versions = awaitVersions(engineer, modelName, 2);
+        Assertions.assertThat(versions).extracting(ModelVersionInfo::version).containsExactly(2, 1);
+        Assertions.assertThat(versions).allSatisfy(v -> {
+            Assertions.assertThat(v.runId()).isEqualTo(runId);
+            Assertions.assertThat(v.method()).isEqualTo("from-scratch");
+            Assertions.assertThat(v.quantization()).isEqualTo("none");
+            Assertions.assertThat(v.datasetArtifact()).startsWith("sha256:");
+            Assertions.assertThat(v.validationLoss()).isBetween(1.0, 5.0);
+            Assertions.assertThat(v.createdBy()).isEqualTo(engineer);
+        });
+        String card = as(engineer, () -> registry.card(modelName, 1));
+        Assertions.assertThat(card).startsWith("# " + modelName + " v1").contains("## Intended use")
+                .contains("## Limitations").contains("validation loss (kept weights)").contains("learningRate");
+
+        try (BrowserSupport browser = new BrowserSupport(port); UserSession session = browser.newSession()) {
+            Page page = session.page;
+            session.signInExpectingSuccess(engineer, Users.PASSWORD);
+            session.open("/models");
+            page.locator("#model-search input").fill(modelName);
+            page.waitForTimeout(1000); // the search applies lazily (400 ms after typing): click the filtered row
+            Locator row = page.locator("#models-grid vaadin-grid-cell-content").filter(
+                    new Locator.FilterOptions().setHasText(modelName));
+            assertThat(row).hasCount(1);
+            session.screenshot("models-01-list");
+            row.click();
+            assertThat(page).hasURL(java.util.regex.Pattern.compile(".*/models/[^/]+$"));
+            assertThat(page.locator("#model-title")).hasText(modelName);
+            assertThat(page.locator("#model-card")).containsText("Intended use");
+            session.screenshot("models-02-version");
+
+            page.locator("#model-versions-grid vaadin-checkbox").nth(1).click();
+            page.locator("#model-versions-grid vaadin-checkbox").nth(2).click();
+            session.screenshot("models-02b-ticked");
+            assertThat(page.locator("#compare-versions")).isEnabled();
+            assertThat(page.locator("#compare-versions")).containsText("Compare 2 versions");
+            page.locator("#compare-versions").click();
+            assertThat(page.locator("#comparison-grid")).containsText("validation loss");
+            assertThat(page.locator("#comparison-grid")).containsText("0.004");
+            assertThat(page.locator("#comparison-loss-chart svg text").filter(
+                    new Locator.FilterOptions().setHasText("v2 val_loss"))).hasCount(1);
+            session.screenshot("models-03-compare");
+
+            page.locator("#model-versions-grid vaadin-grid-cell-content")
+                    .filter(new Locator.FilterOptions().setHasText("v1")).first().click();
+            assertThat(page.locator("#model-version-title")).hasText(modelName + " v1");
+            page.locator("#promote-production").click();
+            page.locator("#confirm-promotion vaadin-button[slot=confirm-button], vaadin-confirm-dialog-overlay "
+                    + "vaadin-button[theme~=primary]").first().click();
+            assertThat(page.locator("#model-versions-grid")).containsText("production");
+            assertThat(page.locator("#promote-production")).isHidden();
+            session.screenshot("models-04-promoted");
+            Assertions.assertThat(session.consoleErrors).isEmpty();
+        }
+        Assertions.assertThat(as(engineer, () -> registry.version(modelName, 1)).aliases()).containsExactly("production");
+        Assertions.assertThat(audit(engineer, "model.promoted")).isEqualTo(1);
+
+        try (InputStream weights = as(engineer, () -> registry.download(modelName, 2))) {
+            Assertions.assertThat(weights.readAllBytes().length).isEqualTo(versions.get(0).sizeBytes());
+        }
+        Assertions.assertThat(audit(engineer, "model.downloaded")).isEqualTo(1);
+        assertThatThrownBy(() -> as(expert, Role.DOMAIN_EXPERT, () -> registry.download(modelName, 2)))
+                .isInstanceOf(AccessDeniedException.class);
+        assertThatThrownBy(() -> as(expert, Role.DOMAIN_EXPERT,
+                () -> registry.setAlias(modelName, 2, ModelRegistryService.PRODUCTION)))
+                .isInstanceOf(AccessDeniedException.class);
+        assertThatThrownBy(() -> as(engineer, () -> registry.setAlias(modelName, 2, "staging")))
+                .isInstanceOf(InvalidRequestException.class);
+
+        as(engineer, () -> {
+            registry.delete(modelName, 2);
+            return null;
+        });
+        Assertions.assertThat(as(engineer, () -> registry.versions(modelName))).extracting(ModelVersionInfo::version)
+                .containsExactly(1);
+    }
+
+    private List<ModelVersionInfo> awaitVersions(String user, String modelName, int count) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            List<ModelVersionInfo> found = as(user, () -> registry.list(modelName).isEmpty() ? List.of()
+                    : registry.versions(modelName));
+            if (found.size() >= count || System.nanoTime() > deadline) {
+                return found;
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private int audit(String user, String action) throws Exception {
+        return SignedIn.as("auditor", List.of(Role.ADMIN), () -> audit.count(new AuditQuery(user, action, null,
+                null, null)));
+    }
+
+    private static Map<String, Object> quick(String modelName, double learningRate) {
+        Map<String, Object> params = new HashMap<>(Map.of("method", "from-scratch", "preset", "tiny", "epochs", 1,
+                "maxLength", 160, "evalEvery", 9, "earlyStoppingPatience", 0, "warmupSteps", 3));
+        params.put("learningRate", learningRate);
+        params.put("modelName", modelName);
+        return params;
+    }
+
+    private static <T> T as(String user, Callable<T> action) throws Exception {
+        return as(user, Role.ML_ENGINEER, action);
+    }
+
+    private static <T> T as(String user, Role role, Callable<T> action) throws Exception {
+        return SignedIn.as(user, List.of(role), action);
+    }
+}
