@@ -135,7 +135,7 @@ final class ModelPackage {
         return JSON.createObjectNode();
     }
 
-    private static void zip(Path folder, Path zip) throws IOException {
+    static void zip(Path folder, Path zip) throws IOException {
         try (OutputStream file = Files.newOutputStream(zip);
              ZipOutputStream out = new ZipOutputStream(file);
              Stream<Path> files = Files.list(folder)) {

@@ -3,6 +3,8 @@ package dev.llmops.studio.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmops.studio.artifact.ArtifactRef;
 import dev.llmops.studio.artifact.ArtifactStore;
+import dev.llmops.studio.model.CheckpointFormatException;
+import dev.llmops.studio.model.HuggingFaceImport;
 import dev.llmops.studio.model.ModelPackages;
 import dev.llmops.studio.platform.ConflictException;
 import dev.llmops.studio.platform.InvalidRequestException;
@@ -83,8 +85,41 @@ public class ModelRegistryService {
         Long baseVersionId = step.inputs().values().stream().map(registry::versionIdByArtifact)
                 .flatMap(Optional::stream).findFirst().orElse(null);
         String name = modelName(step, baseVersionId);
+        long id = register(name, ref, plain, description, "RUN", step.runId(), step.nodeId(), step.nodeLabel(),
+                baseVersionId, step.startedBy(), "from step “" + step.nodeLabel() + "” of run " + step.runId());
+        return registry.versionById(id);
+    }
+
+    /**
+     * Imports a Hugging Face Llama-family checkpoint (a zip of its folder) as a new version of {@code modelName}:
+     * refused with the reason when the engine cannot load it.
+     */
+    @Transactional
+    public ModelVersionInfo importHuggingFace(String modelName, Path upload, String fileName) throws IOException {
+        currentUser.require(Permission.MODELS_EDIT);
+        String name = checkedName(modelName == null ? "" : modelName.trim());
+        Path packaged = java.nio.file.Files.createTempFile("imported-model-", ".zip");
+        try {
+            ModelPackages.Description description;
+            try {
+                description = HuggingFaceImport.importZip(upload, fileName, packaged);
+            } catch (CheckpointFormatException e) {
+                throw new InvalidRequestException("file", fileName + ": " + e.getMessage());
+            }
+            ArtifactRef ref = artifacts.put(packaged);
+            long id = register(name, ref, artifacts.file(ref), description, "IMPORT", null, null, null, null,
+                    currentUser.usernameOrSystem(), "imported from " + fileName);
+            return registry.versionById(id).orElseThrow();
+        } finally {
+            java.nio.file.Files.deleteIfExists(packaged);
+        }
+    }
+
+    private long register(String name, ArtifactRef ref, Path plain, ModelPackages.Description description,
+            String sourceKind, Long runId, String nodeId, String nodeLabel, Long baseVersionId, String who,
+            String how) {
         OffsetDateTime now = OffsetDateTime.now(clock);
-        long modelId = registry.lockOrCreateModel(name, step.startedBy(), now);
+        long modelId = registry.lockOrCreateModel(name, who, now);
         int version = registry.nextVersion(modelId);
         String stored;
         try {
@@ -93,15 +128,14 @@ public class ModelRegistryService {
             throw new UncheckedIOException("could not store " + name + " v" + version, e);
         }
         JsonNode lineage = description.metadata().path("lineage");
-        long id = registry.insertVersion(new ModelRegistryRepository.NewVersion(modelId, version, artifact, stored,
-                artifacts.size(ref), description.format(), description.parameters(), description.quantization(),
-                description.method(), "RUN", step.runId(), step.nodeId(), step.nodeLabel(), baseVersionId,
-                lineage.path("dataset").isTextual() ? lineage.path("dataset").asText() : null,
-                description.metadata(), step.startedBy(), now));
-        audit.recordAs(step.startedBy(), "model.registered", name + " v" + version, "from step “"
-                + step.nodeLabel() + "” of run " + step.runId() + " (" + description.quantization() + ", "
-                + description.parameters() + " parameters)");
-        return registry.versionById(id);
+        long id = registry.insertVersion(new ModelRegistryRepository.NewVersion(modelId, version, ref.toString(),
+                stored, artifacts.size(ref), description.format(), description.parameters(),
+                description.quantization(), description.method(), sourceKind, runId, nodeId, nodeLabel,
+                baseVersionId, lineage.path("dataset").isTextual() ? lineage.path("dataset").asText() : null,
+                description.metadata(), who, now));
+        audit.recordAs(who, "model.registered", name + " v" + version, how + " (" + description.quantization()
+                + ", " + description.parameters() + " parameters)");
+        return id;
     }
 
     private String modelName(StepSucceeded step, Long baseVersionId) {

@@ -131,9 +131,18 @@ class ModelRegistryTest {
         Assertions.assertThat(as(engineer, () -> registry.version(modelName, 1)).aliases()).containsExactly("production");
         Assertions.assertThat(audit(engineer, "model.promoted")).isEqualTo(1);
 
+        java.nio.file.Path downloaded = java.nio.file.Files.createTempFile("downloaded-", ".zip");
         try (InputStream weights = as(engineer, () -> registry.download(modelName, 2))) {
-            Assertions.assertThat(weights.readAllBytes().length).isEqualTo(versions.get(0).sizeBytes());
+            java.nio.file.Files.copy(weights, downloaded, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
+        Assertions.assertThat(java.nio.file.Files.size(downloaded)).isEqualTo(versions.get(0).sizeBytes());
+        // the download is a Hugging Face folder: it imports back, recognised as byte-tokenized
+        ModelVersionInfo imported = as(engineer, () -> registry.importHuggingFace(modelName + "-copy", downloaded,
+                "downloaded.zip"));
+        Assertions.assertThat(imported.sourceKind()).isEqualTo("IMPORT");
+        Assertions.assertThat(imported.method()).isEqualTo("imported");
+        Assertions.assertThat(imported.metadata().path("tokenizer").asText()).isEqualTo("byte");
+        Assertions.assertThat(as(engineer, () -> registry.card(modelName + "-copy", 1))).contains("imported");
         Assertions.assertThat(audit(engineer, "model.downloaded")).isEqualTo(1);
         assertThatThrownBy(() -> as(expert, Role.DOMAIN_EXPERT, () -> registry.download(modelName, 2)))
                 .isInstanceOf(AccessDeniedException.class);
