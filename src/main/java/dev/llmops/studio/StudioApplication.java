@@ -6,6 +6,7 @@ import com.vaadin.flow.server.LoadDependenciesOnStartup;
 import com.vaadin.flow.theme.Theme;
 import com.vaadin.flow.theme.lumo.Lumo;
 import dev.llmops.studio.model.ModelEngine;
+import dev.llmops.studio.vault.MasterKeyRotationCommand;
 import dev.llmops.studio.worker.RemoteWorkerMode;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -22,6 +23,13 @@ public class StudioApplication implements AppShellConfigurator {
         ModelEngine.applyDefaults();
         if (RemoteWorkerMode.requested(args)) {
             RemoteWorkerMode.run(args);
+            return;
+        }
+        if (MasterKeyRotationCommand.requested(args)) {
+            int status = MasterKeyRotationCommand.run(args);
+            if (status != 0) {
+                System.exit(status);
+            }
             return;
         }
         SpringApplication.run(StudioApplication.class, args);

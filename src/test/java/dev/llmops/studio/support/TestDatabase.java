@@ -26,7 +26,8 @@ public final class TestDatabase {
     /** Short leases, retries and reaper period so failure paths finish in seconds. */
     private static final List<String> COMMON = List.of("vaadin.launch-browser=false",
             "studio.run.lease-duration=3s", "studio.run.retry-base-delay=100ms", "studio.run.reaper-interval=1s",
-            "studio.worker.work-dir=target/worker", "studio.artifacts.dir=target/artifacts");
+            "studio.worker.work-dir=target/worker", "studio.artifacts.dir=target/artifacts",
+            "studio.security.master-key-file=target/master.key", "studio.vault.dir=target/vault");
 
     /**
      * Quartz keeps the job store's connection provider in a JVM-wide registry keyed by scheduler name. Test
