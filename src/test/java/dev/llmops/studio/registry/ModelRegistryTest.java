@@ -9,6 +9,7 @@ import dev.llmops.studio.pipeline.GraphEdge;
 import dev.llmops.studio.pipeline.GraphNode;
 import dev.llmops.studio.pipeline.PipelineGraph;
 import dev.llmops.studio.pipeline.PipelineService;
+import dev.llmops.studio.platform.ConflictException;
 import dev.llmops.studio.platform.InvalidRequestException;
 import dev.llmops.studio.run.RunDetail;
 import dev.llmops.studio.run.RunService;
@@ -22,6 +23,7 @@ import dev.llmops.studio.support.BrowserSupport.UserSession;
 import dev.llmops.studio.support.H2Test;
 import dev.llmops.studio.support.RunWait;
 import dev.llmops.studio.support.ScriptedExecutors;
+import dev.llmops.studio.support.ScriptedModelUsage;
 import dev.llmops.studio.support.SignedIn;
 import dev.llmops.studio.support.Users;
 import java.io.InputStream;
@@ -58,6 +60,8 @@ class ModelRegistryTest {
     AuditLog audit;
     @Autowired
     Users users;
+    @org.springframework.beans.factory.annotation.Value("${studio.vault.dir}")
+    java.nio.file.Path vault;
 
     @Test
     void trainedModelsAreRegisteredComparedAndPromoted() throws Exception {
@@ -136,6 +140,13 @@ class ModelRegistryTest {
             java.nio.file.Files.copy(weights, downloaded, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         Assertions.assertThat(java.nio.file.Files.size(downloaded)).isEqualTo(versions.get(0).sizeBytes());
+        byte[] weightRow = weightBytes(downloaded);
+        try (var stored = java.nio.file.Files.walk(vault)) {
+            List<java.nio.file.Path> files = stored.filter(java.nio.file.Files::isRegularFile).toList();
+            Assertions.assertThat(files).as("every registered version is in the vault").hasSizeGreaterThanOrEqualTo(2);
+            Assertions.assertThat(files).as("no stored file holds a plaintext weight row")
+                    .noneMatch(f -> contains(f, weightRow));
+        }
         // the download is a Hugging Face folder: it imports back, recognised as byte-tokenized
         ModelVersionInfo imported = as(engineer, () -> registry.importHuggingFace(modelName + "-copy", downloaded,
                 "downloaded.zip"));
@@ -152,12 +163,45 @@ class ModelRegistryTest {
         assertThatThrownBy(() -> as(engineer, () -> registry.setAlias(modelName, 2, "staging")))
                 .isInstanceOf(InvalidRequestException.class);
 
+        ScriptedModelUsage.use(modelName, 2, "endpoint support-assistant");
+        assertThatThrownBy(() -> as(engineer, () -> {
+            registry.delete(modelName, 2);
+            return null;
+        })).isInstanceOf(ConflictException.class).hasMessageContaining("in use by endpoint support-assistant");
+        ScriptedModelUsage.release(modelName, 2);
         as(engineer, () -> {
             registry.delete(modelName, 2);
             return null;
         });
+        Assertions.assertThat(audit(engineer, "model.deleted")).isEqualTo(1);
         Assertions.assertThat(as(engineer, () -> registry.versions(modelName))).extracting(ModelVersionInfo::version)
                 .containsExactly(1);
+    }
+
+    /** 64 bytes of float weights from the middle of the package's model.safetensors. */
+    private static byte[] weightBytes(java.nio.file.Path packageZip) throws Exception {
+        try (var zip = new java.util.zip.ZipFile(packageZip.toFile())) {
+            byte[] weights = zip.getInputStream(zip.getEntry("model.safetensors")).readAllBytes();
+            return java.util.Arrays.copyOfRange(weights, weights.length / 2, weights.length / 2 + 64);
+        }
+    }
+
+    private static boolean contains(java.nio.file.Path file, byte[] needle) {
+        try {
+            byte[] bytes = java.nio.file.Files.readAllBytes(file);
+            outer:
+            for (int i = 0; i + needle.length <= bytes.length; i++) {
+                for (int j = 0; j < needle.length; j++) {
+                    if (bytes[i + j] != needle[j]) {
+                        continue outer;
+                    }
+                }
+                return true;
+            }
+            return false;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private List<ModelVersionInfo> awaitVersions(String user, String modelName, int count) throws Exception {
