@@ -7,6 +7,7 @@ import dev.llmops.studio.pipeline.PortType;
 import dev.llmops.studio.run.StepSucceeded;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
 
@@ -24,6 +25,8 @@ class ModelRegistrar {
         this.registry = registry;
     }
 
+    private static final int ATTEMPTS = 5;
+
     @TransactionalEventListener(fallbackExecution = true)
     void on(StepSucceeded step) {
         NodeType type = catalog.find(step.nodeType()).orElse(null);
@@ -33,14 +36,37 @@ class ModelRegistrar {
         for (Port port : type.outputs()) {
             String artifact = step.outputs().get(port.id());
             if (port.type() == PortType.MODEL && artifact != null) {
-                try {
-                    registry.registerStepOutput(step, artifact).ifPresent(version -> log.info(
-                            "Registered {} from step {} of run {}", version.label(), step.nodeId(), step.runId()));
-                } catch (RuntimeException e) {
-                    // the run has succeeded; a failed registration must not undo that, but it must be visible
-                    log.error("Could not register the model of step {} of run {}", step.nodeId(), step.runId(), e);
-                }
+                register(step, artifact);
             }
+        }
+    }
+
+    private void register(StepSucceeded step, String artifact) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                registry.registerStepOutput(step, artifact).ifPresent(version -> log.info(
+                        "Registered {} from step {} of run {}", version.label(), step.nodeId(), step.runId()));
+                return;
+            } catch (DuplicateKeyException e) {
+                // two steps created the same new model at once; the other one's row exists now
+                if (attempt == ATTEMPTS) {
+                    log.error("Could not register the model of step {} of run {}", step.nodeId(), step.runId(), e);
+                    return;
+                }
+                sleep(50L * attempt);
+            } catch (RuntimeException e) {
+                // the run has succeeded; a failed registration must not undo that, but it must be visible
+                log.error("Could not register the model of step {} of run {}", step.nodeId(), step.runId(), e);
+                return;
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -31,16 +31,19 @@ class ModelRegistryRepository {
     }
 
     /**
-     * The model's id, creating the model first if it is new; locks its row so versions number in sequence. Two
-     * steps of one run may register the first versions of a model at the same moment: the insert does nothing
-     * when the other one won, and both then wait on the same row lock.
+     * The model's id, creating the model first if it is new; locks its row so versions number in sequence. When
+     * two transactions create the same new model at once, one of them fails on the unique name with a
+     * {@link org.springframework.dao.DuplicateKeyException}; the caller retries it, and then finds the row.
      */
     long lockOrCreateModel(String name, String createdBy, OffsetDateTime now) {
-        db.insertInto(REGISTERED_MODEL).set(REGISTERED_MODEL.NAME, name)
+        Optional<Long> existing = db.select(REGISTERED_MODEL.ID).from(REGISTERED_MODEL)
+                .where(REGISTERED_MODEL.NAME.eq(name)).forUpdate().fetchOptional(REGISTERED_MODEL.ID);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        return db.insertInto(REGISTERED_MODEL).set(REGISTERED_MODEL.NAME, name)
                 .set(REGISTERED_MODEL.CREATED_BY, createdBy).set(REGISTERED_MODEL.CREATED_AT, now)
-                .onConflictDoNothing().execute();
-        return db.select(REGISTERED_MODEL.ID).from(REGISTERED_MODEL).where(REGISTERED_MODEL.NAME.eq(name))
-                .forUpdate().fetchSingle(REGISTERED_MODEL.ID);
+                .returning(REGISTERED_MODEL.ID).fetchOne(REGISTERED_MODEL.ID);
     }
 
     int nextVersion(long modelId) {

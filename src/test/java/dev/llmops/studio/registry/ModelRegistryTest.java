@@ -21,6 +21,7 @@ import dev.llmops.studio.security.Role;
 import dev.llmops.studio.support.BrowserSupport;
 import dev.llmops.studio.support.BrowserSupport.UserSession;
 import dev.llmops.studio.support.H2Test;
+import dev.llmops.studio.support.Http;
 import dev.llmops.studio.support.RunWait;
 import dev.llmops.studio.support.ScriptedExecutors;
 import dev.llmops.studio.support.ScriptedModelUsage;
@@ -162,6 +163,30 @@ class ModelRegistryTest {
                 .isInstanceOf(AccessDeniedException.class);
         assertThatThrownBy(() -> as(engineer, () -> registry.setAlias(modelName, 2, "staging")))
                 .isInstanceOf(InvalidRequestException.class);
+
+        Http http = new Http(port);
+        String engineerToken = users.tokenFor(engineer, Role.ML_ENGINEER);
+        String expertToken = users.tokenFor(expert, Role.DOMAIN_EXPERT);
+        Http.Response listed = http.get("/api/v1/models?search=" + modelName, expertToken);
+        Assertions.assertThat(listed.status()).isEqualTo(200);
+        com.fasterxml.jackson.databind.JsonNode model = java.util.stream.StreamSupport
+                .stream(listed.json().spliterator(), false).filter(m -> m.path("name").asText().equals(modelName))
+                .findFirst().orElseThrow();
+        Assertions.assertThat(model.path("aliases").path("production").asInt()).isEqualTo(1);
+        Assertions.assertThat(http.get("/api/v1/models/" + modelName + "/versions/1/card", expertToken).body())
+                .startsWith("# " + modelName + " v1");
+        Assertions.assertThat(http.get("/api/v1/models/" + modelName + "/versions/2/download", expertToken).status())
+                .as("downloading weights is its own permission").isEqualTo(403);
+        Http.Response zip = http.get("/api/v1/models/" + modelName + "/versions/2/download", engineerToken);
+        Assertions.assertThat(zip.status()).isEqualTo(200);
+        Assertions.assertThat(zip.header("Content-Disposition")).contains(modelName + "-v2.zip");
+        Assertions.assertThat(audit(engineer, "model.downloaded")).isEqualTo(2);
+        Assertions.assertThat(http.send("PUT", "/api/v1/models/" + modelName + "/aliases/production", expertToken,
+                "{\"version\": 2}").status()).isEqualTo(403);
+        Http.Response candidate = http.send("PUT", "/api/v1/models/" + modelName + "/aliases/candidate",
+                engineerToken, "{\"version\": 2}");
+        Assertions.assertThat(candidate.status()).isEqualTo(200);
+        Assertions.assertThat(candidate.json().path("aliases").get(0).asText()).isEqualTo("candidate");
 
         ScriptedModelUsage.use(modelName, 2, "endpoint support-assistant");
         assertThatThrownBy(() -> as(engineer, () -> {
