@@ -13,7 +13,7 @@ import dev.llmops.studio.run.TaskInfo;
 import dev.llmops.studio.run.TaskLog;
 import dev.llmops.studio.security.Authorities;
 import dev.llmops.studio.security.Role;
-import dev.llmops.studio.security.UserAccountService;
+import dev.llmops.studio.security.users.UserAccountService;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
