@@ -24,7 +24,9 @@ import java.util.zip.ZipOutputStream;
  * tokenizer_config.json, generation_config.json), so that unzipped it loads in transformers as it is, plus
  * {@value #METADATA} with how the model came to be. A LoRA model carries its weights merged (what serving and
  * quantization need) and, beside them, the adapters in PEFT's layout (adapter_config.json,
- * adapter_model.safetensors) for tools that apply adapters to the base themselves.
+ * adapter_model.safetensors) for tools that apply adapters to the base themselves. A quantized model (the Quantize
+ * step's output) stores its weights as {@link WeightQuantization} describes, says so in config.json and in the
+ * metadata's {@code quantization} object, and loads here dequantized like any other package.
  */
 final class ModelPackage {
 
@@ -32,6 +34,8 @@ final class ModelPackage {
     static final String FORMAT = "llmops-studio-model";
     /** The only tokenizer the engine trains with today; imported models name theirs. */
     static final String BYTE_TOKENIZER = "byte";
+    static final String ADAPTER_CONFIG = "adapter_config.json";
+    static final String ADAPTER_WEIGHTS = "adapter_model.safetensors";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -79,13 +83,13 @@ final class ModelPackage {
             int[] shape = {Math.toIntExact(dims[0]), Math.toIntExact(dims[1])};
             tensors.put(entry.getKey(), new SafeTensors.Tensor(shape, entry.getValue().toFloatArray()));
         }
-        SafeTensors.write(folder.resolve("adapter_model.safetensors"), tensors, SafeTensors.DType.F32);
+        SafeTensors.write(folder.resolve(ADAPTER_WEIGHTS), tensors, SafeTensors.DType.F32);
         ObjectNode config = JSON.createObjectNode();
         config.put("peft_type", "LORA").put("task_type", "CAUSAL_LM").put("r", lora.rank())
                 .put("lora_alpha", lora.alpha()).put("lora_dropout", lora.dropout()).put("bias", "none")
                 .putNull("base_model_name_or_path");
         lora.targetModules().stream().sorted().forEach(config.putArray("target_modules")::add);
-        JSON.writeValue(folder.resolve("adapter_config.json").toFile(), config);
+        JSON.writeValue(folder.resolve(ADAPTER_CONFIG).toFile(), config);
     }
 
     /** Unzips a package into {@code folder} and returns its metadata; refuses anything but a model package. */
@@ -128,6 +132,47 @@ final class ModelPackage {
             LlamaBlock block = LlamaBlock.create(LlamaShape.fromConfig(checkpoint.config()), lora, manager);
             block.load(checkpoint.readWeights());
             return block;
+        }
+    }
+
+    /**
+     * Writes the quantized copy of the unpacked package in {@code source} into the empty {@code folder}: the
+     * source's tokenizer and generation files and {@code weights} quantized as {@code quantization} says (see
+     * {@link WeightQuantization}); the caller adds the metadata ({@link #writeMetadata}) once it knows the sizes.
+     * LoRA adapter files stay behind: the merged weights being quantized already contain the adapters, and the
+     * adapters were trained against the float base, not this one.
+     */
+    static void writeQuantizedFolder(Path source, LlamaConfig config, Map<String, float[]> weights,
+                                     WeightQuantization quantization, Path folder) throws IOException {
+        CheckpointWriter.writeQuantized(folder, config, weights, quantization, HuggingFaceFolders.MAX_SHARD_BYTES);
+        try (Stream<Path> files = Files.list(source)) {
+            for (Path file : files.sorted().toList()) {
+                String name = file.getFileName().toString();
+                boolean replaced = name.endsWith(".safetensors") || name.equals(CheckpointReader.INDEX_FILE)
+                        || name.equals(LlamaConfig.FILE_NAME) || name.equals(METADATA)
+                        || name.equals(ADAPTER_CONFIG) || name.equals(ADAPTER_WEIGHTS);
+                if (!replaced && Files.isRegularFile(file)) {
+                    Files.copy(file, folder.resolve(name));
+                }
+            }
+        }
+    }
+
+    static void writeMetadata(Path folder, ObjectNode metadata) throws IOException {
+        JSON.writeValue(folder.resolve(METADATA).toFile(), metadata);
+    }
+
+    /** Bytes of the model's weight files (single or sharded safetensors), not counting adapters or tokenizer. */
+    static long weightBytes(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            long total = 0;
+            for (Path file : files.toList()) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(".safetensors") && !name.equals(ADAPTER_WEIGHTS)) {
+                    total += Files.size(file);
+                }
+            }
+            return total;
         }
     }
 

@@ -47,6 +47,11 @@ final class SafeTensors implements Closeable {
         boolean writable() {
             return this == F32 || this == F16 || this == BF16;
         }
+
+        /** One-byte integer dtypes, written and read as raw bytes: quantized weights and their zero points. */
+        boolean raw() {
+            return this == I8 || this == U8;
+        }
     }
 
     /** Where one tensor lies; {@code begin} and {@code end} are relative to the end of the header. */
@@ -57,13 +62,33 @@ final class SafeTensors implements Closeable {
         }
     }
 
-    /** A tensor to write: values in row-major order. */
-    record Tensor(int[] shape, float[] values) {
+    /** A tensor to write: floats ({@link Tensor}) or raw one-byte integers ({@link RawTensor}). */
+    sealed interface StoredTensor permits Tensor, RawTensor {
+
+        int[] shape();
+    }
+
+    /** A tensor to write: values in row-major order, stored in the float dtype the file is written with. */
+    record Tensor(int[] shape, float[] values) implements StoredTensor {
 
         Tensor {
             if (SafeTensors.elementCount(shape) != values.length) {
                 throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs "
                         + SafeTensors.elementCount(shape) + " values, got " + values.length);
+            }
+        }
+    }
+
+    /** A tensor of I8 or U8 values to write as they are, row-major (quantized weights, zero points). */
+    record RawTensor(DType dtype, int[] shape, byte[] bytes) implements StoredTensor {
+
+        RawTensor {
+            if (!dtype.raw()) {
+                throw new IllegalArgumentException("raw tensors are I8 or U8, not " + dtype);
+            }
+            if (SafeTensors.elementCount(shape) != bytes.length) {
+                throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs "
+                        + SafeTensors.elementCount(shape) + " bytes, got " + bytes.length);
             }
         }
     }
@@ -264,6 +289,23 @@ final class SafeTensors implements Closeable {
         return values;
     }
 
+    /** Reads an I8 or U8 tensor's bytes as they are stored (I8 values are two's complement). */
+    byte[] readBytes(String name) throws IOException {
+        TensorInfo info = info(name);
+        if (!info.dtype().raw()) {
+            throw new CheckpointFormatException(file + ": tensor " + name + " has dtype " + info.dtype()
+                    + "; only I8 and U8 tensors are read as bytes");
+        }
+        long count = info.elementCount();
+        if (count > Integer.MAX_VALUE - 8) {
+            throw new CheckpointFormatException(file + ": tensor " + name + " has " + count
+                    + " elements, too many for one Java array");
+        }
+        ByteBuffer bytes = ByteBuffer.allocate((int) count);
+        readFully(file, channel, bytes, dataStart + info.begin());
+        return bytes.array();
+    }
+
     private static void decode(DType dtype, ByteBuffer bytes, float[] into, int from, int count) {
         for (int i = from; i < from + count; i++) {
             into[i] = switch (dtype) {
@@ -294,16 +336,17 @@ final class SafeTensors implements Closeable {
     }
 
     /**
-     * Writes tensors in the given order as {@code dtype} (F32, F16 or BF16, narrowed with round to nearest
-     * even), with {@code __metadata__ {"format":"pt"}} so that transformers loads it as a PyTorch checkpoint.
+     * Writes tensors in the given order: float tensors as {@code dtype} (F32, F16 or BF16, narrowed with round to
+     * nearest even), raw tensors in their own I8/U8 dtype; with {@code __metadata__ {"format":"pt"}} so that
+     * transformers loads it as a PyTorch checkpoint.
      */
-    static void write(Path file, Map<String, Tensor> tensors, DType dtype) throws IOException {
+    static void write(Path file, Map<String, ? extends StoredTensor> tensors, DType dtype) throws IOException {
         write(file, tensors, dtype, Map.of());
     }
 
     /** As {@link #write(Path, Map, DType)}, with more string entries in {@code __metadata__}. */
-    static void write(Path file, Map<String, Tensor> tensors, DType dtype, Map<String, String> metadata)
-            throws IOException {
+    static void write(Path file, Map<String, ? extends StoredTensor> tensors, DType dtype,
+                      Map<String, String> metadata) throws IOException {
         if (!dtype.writable()) {
             throw new IllegalArgumentException("cannot write " + dtype + "; use F32, F16 or BF16");
         }
@@ -314,8 +357,12 @@ final class SafeTensors implements Closeable {
             start.putLong(header.length).put(header).flip();
             writeFully(channel, start);
             ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            for (Tensor tensor : tensors.values()) {
-                float[] values = tensor.values();
+            for (StoredTensor stored : tensors.values()) {
+                if (stored instanceof RawTensor raw) {
+                    writeFully(channel, ByteBuffer.wrap(raw.bytes()));
+                    continue;
+                }
+                float[] values = ((Tensor) stored).values();
                 for (int from = 0; from < values.length; ) {
                     int count = Math.min(values.length - from, CHUNK_BYTES / dtype.bytes);
                     chunk.clear();
@@ -327,17 +374,27 @@ final class SafeTensors implements Closeable {
         }
     }
 
-    private static byte[] header(Map<String, Tensor> tensors, DType dtype, Map<String, String> metadata)
-            throws JsonProcessingException {
+    /** The dtype a tensor is stored in when float tensors are written as {@code floatDtype}. */
+    static DType storedDtype(StoredTensor tensor, DType floatDtype) {
+        return tensor instanceof RawTensor raw ? raw.dtype() : floatDtype;
+    }
+
+    /** The data bytes a tensor takes when float tensors are written as {@code floatDtype}. */
+    static long storedBytes(StoredTensor tensor, DType floatDtype) {
+        return elementCount(tensor.shape()) * storedDtype(tensor, floatDtype).bytes;
+    }
+
+    private static byte[] header(Map<String, ? extends StoredTensor> tensors, DType dtype,
+                                 Map<String, String> metadata) throws JsonProcessingException {
         ObjectNode header = JSON.createObjectNode();
         ObjectNode meta = header.putObject(METADATA_KEY);
         meta.put("format", "pt");
         metadata.forEach(meta::put);
         long offset = 0;
-        for (Map.Entry<String, Tensor> entry : tensors.entrySet()) {
-            long bytes = elementCount(entry.getValue().shape()) * dtype.bytes;
+        for (Map.Entry<String, ? extends StoredTensor> entry : tensors.entrySet()) {
+            long bytes = storedBytes(entry.getValue(), dtype);
             ObjectNode tensor = header.putObject(entry.getKey());
-            tensor.put("dtype", dtype.name());
+            tensor.put("dtype", storedDtype(entry.getValue(), dtype).name());
             Arrays.stream(entry.getValue().shape()).forEach(tensor.putArray("shape")::add);
             tensor.putArray("data_offsets").add(offset).add(offset + bytes);
             offset += bytes;

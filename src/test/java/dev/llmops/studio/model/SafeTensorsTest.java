@@ -189,6 +189,45 @@ class SafeTensorsTest {
     }
 
     @Test
+    void i8AndU8TensorsRoundTripAsRawBytesBesideFloats() throws IOException {
+        byte[] signed = {-128, -1, 0, 1, 127, 42};
+        byte[] unsigned = {(byte) 0x00, (byte) 0x7f, (byte) 0x80, (byte) 0xff};
+        Map<String, SafeTensors.StoredTensor> tensors = new LinkedHashMap<>();
+        tensors.put("w", new SafeTensors.RawTensor(SafeTensors.DType.I8, new int[] {2, 3}, signed));
+        tensors.put("w_scale", new SafeTensors.Tensor(new int[] {2}, new float[] {0.5f, 0.25f}));
+        tensors.put("packed", new SafeTensors.RawTensor(SafeTensors.DType.U8, new int[] {4}, unsigned));
+        Path file = dir.resolve("quantized.safetensors");
+
+        SafeTensors.write(file, tensors, SafeTensors.DType.F32);
+
+        byte[] bytes = Files.readAllBytes(file);
+        JsonNode header = JSON.readTree(new String(bytes, 8, (int) littleEndianLong(bytes), StandardCharsets.UTF_8));
+        assertThat(header.path("w").toString()).isEqualTo("{\"dtype\":\"I8\",\"shape\":[2,3],\"data_offsets\":[0,6]}");
+        assertThat(header.path("w_scale").toString())
+                .isEqualTo("{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[6,14]}");
+        assertThat(header.path("packed").toString())
+                .isEqualTo("{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[14,18]}");
+        assertThat(Files.size(file)).isEqualTo(8 + littleEndianLong(bytes) + 18);
+        try (SafeTensors read = SafeTensors.open(file)) {
+            assertThat(read.readBytes("w")).containsExactly(signed);
+            assertThat(read.readBytes("packed")).containsExactly(unsigned);
+            assertThat(read.readFloats("w_scale")).containsExactly(0.5f, 0.25f);
+            assertThatThrownBy(() -> read.readFloats("w")).isInstanceOf(CheckpointFormatException.class)
+                    .hasMessageContaining("has dtype I8");
+            assertThatThrownBy(() -> read.readBytes("w_scale")).isInstanceOf(CheckpointFormatException.class)
+                    .hasMessageContaining("only I8 and U8 tensors are read as bytes");
+        }
+    }
+
+    @Test
+    void rawTensorsMustBeOneByteIntegersOfTheRightLength() {
+        assertThatThrownBy(() -> new SafeTensors.RawTensor(SafeTensors.DType.F32, new int[] {1}, new byte[4]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("I8 or U8");
+        assertThatThrownBy(() -> new SafeTensors.RawTensor(SafeTensors.DType.U8, new int[] {2, 2}, new byte[3]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs 4 bytes, got 3");
+    }
+
+    @Test
     void malformedFilesFailWithTheFileNameAndWhatIsWrong() throws IOException {
         Path good = dir.resolve("good.safetensors");
         SafeTensors.write(good, Map.of("w", new SafeTensors.Tensor(new int[] {4}, new float[] {1, 2, 3, 4})),

@@ -33,7 +33,10 @@ class PipelineTemplatesTest {
 
         assertThat(graph.nodes()).extracting(GraphNode::type).containsExactly("dataset-upload", "fine-tune",
                 "quantize", "deploy", "prompt-test", "human-review");
-        assertThat(graph.edges()).hasSize(5);
+        assertThat(graph.edges()).hasSize(6);
+        assertThat(graph.edges()).as("the quantize step measures perplexity on the uploaded validation split")
+                .anyMatch(edge -> edge.source().equals("upload") && edge.target().equals("quantize")
+                        && edge.targetPort().equals("dataset"));
         assertThat(graph.schedule()).isNull();
     }
 
