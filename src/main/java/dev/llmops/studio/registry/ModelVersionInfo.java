@@ -20,8 +20,15 @@ public record ModelVersionInfo(long id, String modelName, int version, String ar
         return modelName + " v" + version;
     }
 
-    /** The validation loss training ended with (the best one kept), or NaN when it had no validation split. */
+    /**
+     * The validation loss of these weights: as training ended (the best kept), or as the Quantize step measured it
+     * on the quantized weights; NaN when there was no validation split.
+     */
     public double validationLoss() {
+        JsonNode quantized = metadata.path("quantization").path("perplexityQuantized");
+        if (quantized.isNumber()) {
+            return Math.log(quantized.asDouble());
+        }
         JsonNode value = metadata.path("result").path("validationLoss");
         return value.isNumber() ? value.asDouble() : Double.NaN;
     }

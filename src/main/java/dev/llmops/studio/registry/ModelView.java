@@ -318,6 +318,14 @@ public class ModelView extends VerticalLayout implements BeforeEnterObserver, Ha
         rows.add(row("method", versions, v -> v.method() == null ? "–" : v.method()));
         rows.add(row("weights", versions, ModelView::weights));
         rows.add(row("size", versions, v -> megabytes(v.sizeBytes())));
+        rows.add(row("size vs fp32", versions, v -> v.metadata().path("quantization").path("ratio").isNumber()
+                ? String.format(Locale.ROOT, "%.3f×", v.metadata().path("quantization").path("ratio").asDouble())
+                : "–"));
+        rows.add(row("perplexity change from quantizing", versions,
+                v -> v.metadata().path("quantization").path("perplexityChangePct").isNumber()
+                        ? String.format(Locale.ROOT, "%+.2f %%",
+                                v.metadata().path("quantization").path("perplexityChangePct").asDouble())
+                        : "–"));
         rows.add(row("parameters", versions, v -> String.format(Locale.ROOT, "%,d", v.parameters())));
         rows.add(row("aliases", versions, v -> v.aliases().isEmpty() ? "–" : String.join(", ", v.aliases())));
         return rows;

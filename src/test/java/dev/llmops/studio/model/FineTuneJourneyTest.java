@@ -31,7 +31,7 @@ import org.springframework.test.context.TestPropertySource;
  * demo's time and losses are in docs/benchmarks.md).
  */
 @H2Test
-@TestPropertySource(properties = ScriptedExecutors.REAL_EXECUTORS + "=dataset-upload,fine-tune,evaluate")
+@TestPropertySource(properties = ScriptedExecutors.REAL_MODEL_STEPS)
 class FineTuneJourneyTest {
 
     @LocalServerPort

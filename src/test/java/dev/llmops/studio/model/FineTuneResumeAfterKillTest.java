@@ -42,7 +42,7 @@ import org.springframework.test.context.TestPropertySource;
  * from that checkpoint (weights, optimiser state, step counter), not from step 0, and the model still learns.
  */
 @H2Test
-@TestPropertySource(properties = ScriptedExecutors.REAL_EXECUTORS + "=dataset-upload,fine-tune,evaluate")
+@TestPropertySource(properties = ScriptedExecutors.REAL_MODEL_STEPS)
 class FineTuneResumeAfterKillTest {
 
     private static final Pattern RESUMED = Pattern.compile("resumed from step (\\d+) of (\\d+).*");

@@ -45,7 +45,7 @@ import org.springframework.test.context.TestPropertySource;
  * then LoRA adapters trained on it, each producing a model package that loads elsewhere.
  */
 @H2Test
-@TestPropertySource(properties = ScriptedExecutors.REAL_EXECUTORS + "=dataset-upload,fine-tune,evaluate")
+@TestPropertySource(properties = ScriptedExecutors.REAL_MODEL_STEPS)
 class FineTuneStepTest {
 
     /** Short sequences and one epoch keep the test at a few seconds per step on one thread. */

@@ -43,7 +43,7 @@ import org.springframework.test.context.TestPropertySource;
  * int8 quantization with the dataset on “Validation data”, reporting sizes and the perplexity change.
  */
 @H2Test
-@TestPropertySource(properties = ScriptedExecutors.REAL_EXECUTORS + "=dataset-upload,fine-tune,quantize")
+@TestPropertySource(properties = ScriptedExecutors.REAL_MODEL_STEPS)
 class QuantizeStepTest {
 
     @Autowired

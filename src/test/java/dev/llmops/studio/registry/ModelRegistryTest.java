@@ -9,6 +9,7 @@ import dev.llmops.studio.pipeline.GraphEdge;
 import dev.llmops.studio.pipeline.GraphNode;
 import dev.llmops.studio.pipeline.PipelineGraph;
 import dev.llmops.studio.pipeline.PipelineService;
+import dev.llmops.studio.pipeline.PipelineTemplates;
 import dev.llmops.studio.platform.ConflictException;
 import dev.llmops.studio.platform.InvalidRequestException;
 import dev.llmops.studio.run.RunDetail;
@@ -46,13 +47,15 @@ import org.springframework.test.context.TestPropertySource;
  * their own permissions.
  */
 @H2Test
-@TestPropertySource(properties = ScriptedExecutors.REAL_EXECUTORS + "=dataset-upload,fine-tune,evaluate")
+@TestPropertySource(properties = ScriptedExecutors.REAL_MODEL_STEPS)
 class ModelRegistryTest {
 
     @LocalServerPort
     int port;
     @Autowired
     PipelineService pipelines;
+    @Autowired
+    PipelineTemplates templates;
     @Autowired
     RunService runs;
     @Autowired
@@ -68,15 +71,13 @@ class ModelRegistryTest {
     void trainedModelsAreRegisteredComparedAndPromoted() throws Exception {
         String engineer = users.create("registry-engineer", Role.ML_ENGINEER);
         String expert = users.create("registry-expert", Role.DOMAIN_EXPERT);
+        // the demo template, its Fine-tune shortened, run up to its Quantize step: an fp32 and an int8 version
         String modelName = Users.uniqueName("support-model");
-        PipelineGraph graph = new PipelineGraph(null, List.of(
-                new GraphNode("data", "dataset-upload", "Support replies", 0, 0, Map.of("dataset", "support-replies")),
-                new GraphNode("slow", "fine-tune", "Low learning rate", 260, 0, quick(modelName, 0.001)),
-                new GraphNode("fast", "fine-tune", "High learning rate", 260, 200, quick(modelName, 0.004))),
-                List.of(new GraphEdge("e1", "data", "dataset", "slow", "dataset"),
-                        new GraphEdge("e2", "data", "dataset", "fast", "dataset")));
-        long pipelineId = as(engineer, () -> pipelines.create(Users.uniqueName("two-rates"), null, graph, null).id());
-        long runId = as(engineer, () -> runs.start(pipelineId, RunTrigger.API).id());
+        PipelineGraph template = templates.get("fine-tune-and-deploy").graph();
+        PipelineGraph graph = new PipelineGraph(null, template.nodes().stream()
+                .map(n -> n.id().equals("finetune") ? quick(n, modelName) : n).toList(), template.edges());
+        long pipelineId = as(engineer, () -> pipelines.create(Users.uniqueName("demo"), null, graph, null).id());
+        long runId = as(engineer, () -> runs.start(pipelineId, RunTrigger.MANUAL, "quantize").id());
         RunDetail done = RunWait.finished(runs, engineer, Role.ML_ENGINEER, runId, Duration.ofMinutes(4));
         Assertions.assertThat(done.summary().status()).isEqualTo(RunStatus.SUCCEEDED);
 
@@ -85,11 +86,19 @@ class ModelRegistryTest {
         Assertions.assertThat(versions).allSatisfy(v -> {
             Assertions.assertThat(v.runId()).isEqualTo(runId);
             Assertions.assertThat(v.method()).isEqualTo("from-scratch");
-            Assertions.assertThat(v.quantization()).isEqualTo("none");
             Assertions.assertThat(v.datasetArtifact()).startsWith("sha256:");
             Assertions.assertThat(v.validationLoss()).isBetween(1.0, 5.0);
             Assertions.assertThat(v.createdBy()).isEqualTo(engineer);
         });
+        ModelVersionInfo fp32 = versions.get(1);
+        ModelVersionInfo int8 = versions.get(0);
+        Assertions.assertThat(fp32.quantization()).isEqualTo("none");
+        Assertions.assertThat(fp32.nodeId()).isEqualTo("finetune");
+        Assertions.assertThat(int8.quantization()).isEqualTo("int8");
+        Assertions.assertThat(int8.nodeId()).isEqualTo("quantize");
+        Assertions.assertThat(int8.baseVersion()).as("lineage: quantized from the fine-tuned version")
+                .isEqualTo(modelName + " v1");
+        Assertions.assertThat((double) int8.sizeBytes() / fp32.sizeBytes()).isLessThan(0.35);
         String card = as(engineer, () -> registry.card(modelName, 1));
         Assertions.assertThat(card).startsWith("# " + modelName + " v1").contains("## Intended use")
                 .contains("## Limitations").contains("validation loss (kept weights)").contains("learningRate");
@@ -117,13 +126,15 @@ class ModelRegistryTest {
             assertThat(page.locator("#compare-versions")).containsText("Compare 2 versions");
             page.locator("#compare-versions").click();
             assertThat(page.locator("#comparison-grid")).containsText("validation loss");
-            assertThat(page.locator("#comparison-grid")).containsText("0.004");
+            assertThat(page.locator("#comparison-grid")).containsText("int8");
+            assertThat(page.locator("#comparison-grid")).containsText("size vs fp32");
             assertThat(page.locator("#comparison-loss-chart svg text").filter(
-                    new Locator.FilterOptions().setHasText("v2 val_loss"))).hasCount(1);
+                    new Locator.FilterOptions().setHasText("v1 val_loss"))).hasCount(1);
             session.screenshot("models-03-compare");
 
             page.locator("#model-versions-grid vaadin-grid-cell-content")
-                    .filter(new Locator.FilterOptions().setHasText("v1")).first().click();
+                    .filter(new Locator.FilterOptions().setHasText(java.util.regex.Pattern.compile("^v1$"))).first()
+                    .click();
             assertThat(page.locator("#model-version-title")).hasText(modelName + " v1");
             page.locator("#promote-production").click();
             page.locator("#confirm-promotion vaadin-button[slot=confirm-button], vaadin-confirm-dialog-overlay "
@@ -246,12 +257,10 @@ class ModelRegistryTest {
                 null, null)));
     }
 
-    private static Map<String, Object> quick(String modelName, double learningRate) {
-        Map<String, Object> params = new HashMap<>(Map.of("method", "from-scratch", "preset", "tiny", "epochs", 1,
-                "maxLength", 160, "evalEvery", 9, "earlyStoppingPatience", 0, "warmupSteps", 3));
-        params.put("learningRate", learningRate);
-        params.put("modelName", modelName);
-        return params;
+    private static GraphNode quick(GraphNode fineTune, String modelName) {
+        Map<String, Object> params = new HashMap<>(fineTune.params());
+        params.putAll(Map.of("epochs", 1, "maxLength", 160, "evalEvery", 9, "modelName", modelName));
+        return new GraphNode(fineTune.id(), fineTune.type(), fineTune.label(), fineTune.x(), fineTune.y(), params);
     }
 
     private static <T> T as(String user, Callable<T> action) throws Exception {

@@ -52,6 +52,11 @@ public class ScriptedExecutors implements BeanDefinitionRegistryPostProcessor {
      * processes take it as a command-line argument.
      */
     public static final String REAL_EXECUTORS = "studio.test.real-executors";
+    /**
+     * The one setting the model tests share (so they share one application context): every real executor the
+     * model engine has.
+     */
+    public static final String REAL_MODEL_STEPS = REAL_EXECUTORS + "=dataset-upload,fine-tune,evaluate,quantize";
 
     /** The content the default behaviour writes on an output port. */
     public static String outputContent(long runId, String nodeId, String port) {
