@@ -8,9 +8,9 @@
 #     token, the full T×T scores the engine computes); goal: >= 30 % of the matmul peak for small;
 #   - greedy generation with a KV cache, batch 1, a 32-token prompt and 128 new tokens, tokens/s over the whole
 #     call: the former DJL path (LlamaBlock + KvCache), LlamaGenerator (CpuDecoder, plain Java), and a PyTorch
-#     eager reference of the same architecture and shapes (bench/python/llama_eager.py, Debian's python3-torch,
-#     skipped when torch does not import); goal: LlamaGenerator at least as fast as PyTorch eager. Also
-#     CpuDecoder stepping 8 sequences together (appendEach), tokens/s in all.
+#     eager reference of the same architecture and shapes (bench/python/llama_eager.py on Debian's python3-torch
+#     with libopenblas0-pthread as the BLAS; skipped when torch does not import); goal: LlamaGenerator at least
+#     as fast as PyTorch eager. Also CpuDecoder stepping 8 sequences together (appendEach), tokens/s in all.
 # Each figure at 1 and 2 threads (-Dai.djl.pytorch.num_threads=N, num_interop_threads=1; torch.set_num_threads(N)
 # and the BLAS's thread variables; CpuDecoder always uses the calling thread only), one JVM per thread count
 # because DJL fixes its threads when the engine loads. Offline: nothing is downloaded (natives from the pytorch-native-cpu jar, cached
@@ -56,7 +56,7 @@ if [[ -n "$python" && ",$parts," == *",generate,"* ]]; then
         "$python" bench/python/llama_eager.py "$n" "$results"
     done
 elif [[ -z "$python" ]]; then
-    echo "== PyTorch eager skipped: no python3 imports torch (apt-get install -y python3-torch)"
+    echo "== PyTorch eager skipped: no python3 imports torch (apt-get install -y python3-torch libopenblas0-pthread)"
 fi
 
 ./mvnw -q -Pbench exec:exec -Dexec.executable=java -Dexec.classpathScope=test \
