@@ -41,7 +41,7 @@ class LlamaGeneratorTest {
 
     @Test
     void greedyGenerationWithTheCacheEqualsRecomputingEveryPosition() {
-        Generation cached = generator.generate(PROMPT, SamplingOptions.greedy(20, List.of()), manager);
+        Generation cached = generator.generate(PROMPT, SamplingOptions.greedy(20, List.of()));
 
         assertThat(cached.finishReason()).isEqualTo(FinishReason.LENGTH);
         assertThat(cached.tokens()).hasSize(20).containsExactly(greedyWithoutCache(PROMPT, 20));
@@ -51,21 +51,32 @@ class LlamaGeneratorTest {
     void generationLeavesNoArraysBehind() {
         int before = manager.getManagedArrays().size();
 
-        generator.generate(PROMPT, new SamplingOptions(0.7f, 20, 0.9f, 15, List.of(), 3L), manager);
+        new LlamaGenerator(block).generate(PROMPT, new SamplingOptions(0.7f, 20, 0.9f, 15, List.of(), 3L));
 
         assertThat(manager.getManagedArrays()).hasSize(before);
+    }
+
+    @Test
+    void theGeneratorKeepsTheWeightsItWasMadeWith() {
+        int[] before = generator.generate(PROMPT, SamplingOptions.greedy(8, List.of())).tokens();
+
+        block.parametersByHfName().get("model.norm.weight").muli(-1f);
+
+        assertThat(generator.generate(PROMPT, SamplingOptions.greedy(8, List.of())).tokens()).containsExactly(before);
+        assertThat(new LlamaGenerator(block).generate(PROMPT, SamplingOptions.greedy(8, List.of())).tokens())
+                .as("a new generator sees the change").isNotEqualTo(before);
     }
 
     @Test
     void seededSamplingRepeats() {
         SamplingOptions options = new SamplingOptions(1.0f, 50, 0.95f, 30, List.of(), 42L);
 
-        int[] first = generator.generate(PROMPT, options, manager).tokens();
-        int[] second = generator.generate(PROMPT, options, manager).tokens();
+        int[] first = generator.generate(PROMPT, options).tokens();
+        int[] second = generator.generate(PROMPT, options).tokens();
         Set<String> others = new HashSet<>();
         for (long seed = 1; seed <= 3; seed++) {
             others.add(Arrays.toString(generator.generate(PROMPT,
-                    new SamplingOptions(1.0f, 50, 0.95f, 30, List.of(), seed), manager).tokens()));
+                    new SamplingOptions(1.0f, 50, 0.95f, 30, List.of(), seed)).tokens()));
         }
 
         assertThat(second).containsExactly(first);
@@ -74,15 +85,14 @@ class LlamaGeneratorTest {
 
     @Test
     void aStopSequenceEndsGenerationAndIsLeftOut() {
-        int[] free = generator.generate(PROMPT, SamplingOptions.greedy(12, List.of()), manager).tokens();
+        int[] free = generator.generate(PROMPT, SamplingOptions.greedy(12, List.of())).tokens();
         int[] stop = {free[6], free[7]};
         int first = 0;
         while (free[first] != stop[0] || free[first + 1] != stop[1]) {
             first++;
         }
 
-        Generation stopped = generator.generate(PROMPT, SamplingOptions.greedy(12, List.of(new int[] {-1}, stop)),
-                manager);
+        Generation stopped = generator.generate(PROMPT, SamplingOptions.greedy(12, List.of(new int[] {-1}, stop)));
 
         assertThat(stopped.finishReason()).isEqualTo(FinishReason.STOP);
         assertThat(stopped.tokens()).containsExactly(Arrays.copyOf(free, first));
@@ -92,7 +102,7 @@ class LlamaGeneratorTest {
     void generationStopsAtThePositionLimit() {
         int limit = LlamaBlockTest.MICRO.maxPositions();
 
-        Generation generation = generator.generate(PROMPT, SamplingOptions.greedy(1000, List.of()), manager);
+        Generation generation = generator.generate(PROMPT, SamplingOptions.greedy(1000, List.of()));
 
         assertThat(generation.finishReason()).isEqualTo(FinishReason.LENGTH);
         assertThat(generation.tokens()).hasSize(limit - PROMPT.length);
@@ -119,10 +129,10 @@ class LlamaGeneratorTest {
         LlamaBlock tiny = LlamaBlock.create(LlamaShape.tiny(), manager);
         LlamaGenerator tinyGenerator = new LlamaGenerator(tiny);
         SamplingOptions options = new SamplingOptions(0.8f, 40, 0.9f, 200, List.of(), 1L);
-        tinyGenerator.generate(PROMPT, SamplingOptions.greedy(5, List.of()), manager);
+        tinyGenerator.generate(PROMPT, SamplingOptions.greedy(5, List.of()));
 
         long start = System.nanoTime();
-        Generation generation = tinyGenerator.generate(PROMPT, options, manager);
+        Generation generation = tinyGenerator.generate(PROMPT, options);
         double seconds = (System.nanoTime() - start) / 1e9;
 
         assertThat(generation.tokens()).hasSize(200);
