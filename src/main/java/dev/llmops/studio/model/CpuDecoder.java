@@ -83,11 +83,9 @@ final class CpuDecoder {
         attentionScale = (float) (1.0 / Math.sqrt(headDim));
     }
 
-    /** A decoder with the block's current weights. */
+    /** A decoder with the block's current weights, LoRA adapters folded in. */
     static CpuDecoder of(LlamaBlock block) {
-        Map<String, float[]> weights = new LinkedHashMap<>();
-        block.parametersByHfName().forEach((name, array) -> weights.put(name, array.toFloatArray()));
-        return new CpuDecoder(block.shape(), weights);
+        return new CpuDecoder(block.shape(), block.mergedWeights());
     }
 
     LlamaShape shape() {

@@ -102,7 +102,7 @@ class EvaluateExecutor implements NodeExecutor {
                 if (ids.length >= block.shape().maxPositions() - 1) {
                     continue;
                 }
-                LlamaGenerator.Generation generation = generator.generate(ids, greedy, manager);
+                LlamaGenerator.Generation generation = generator.generate(ids, greedy);
                 String answer = tokenizer.decode(generation.tokens());
                 String question = messages.get(messages.size() - 2).content();
                 String reference = messages.get(messages.size() - 1).content();

@@ -108,6 +108,12 @@ class LoraAndAccumulationTest {
         merged.load(adapted.mergedWeights());
 
         assertThat(logits(merged, SECOND)).containsExactly(logits(adapted, SECOND), within(1e-4f));
+        // generation runs on the plain-Java decoder, which must see the adapters too
+        float[] all = logits(adapted, new int[][] {SECOND[0]});
+        int vocab = LlamaBlockTest.MICRO.vocab();
+        float[] last = java.util.Arrays.copyOfRange(all, all.length - vocab, all.length);
+        CpuDecoder decoder = CpuDecoder.of(adapted);
+        assertThat(decoder.append(decoder.newSequence(16), SECOND[0])).containsExactly(last, within(1e-4f));
     }
 
     @Test

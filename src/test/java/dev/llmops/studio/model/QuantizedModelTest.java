@@ -137,7 +137,7 @@ class QuantizedModelTest {
         assertThat(relativeDifference(floatLogits, quantizedLogits)).as("int8 barely moves the logits")
                 .isLessThan(0.02);
         LlamaGenerator.Generation generation = new LlamaGenerator(quantized).generate(prompt,
-                SamplingOptions.greedy(40, List.of(new int[] {ByteTokenizer.EOS})), manager);
+                SamplingOptions.greedy(40, List.of(new int[] {ByteTokenizer.EOS})));
         assertThat(generation.tokens()).isNotEmpty();
         assertThat(tokenizer.decode(generation.tokens())).isNotBlank();
     }
