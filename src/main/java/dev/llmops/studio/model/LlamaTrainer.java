@@ -3,6 +3,7 @@ package dev.llmops.studio.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
@@ -34,6 +35,7 @@ final class LlamaTrainer {
      * per micro-batch instead of failing.
      */
     private static final ReentrantLock COLLECTING = new ReentrantLock();
+    private static final int MAX_SKIPPED_IN_A_ROW = 3;
 
     private final LlamaBlock block;
     private final NDManager manager;
@@ -43,6 +45,7 @@ final class LlamaTrainer {
     private final float weightDecay;
     private final float maxGradientNorm;
     private int stepsDone;
+    private int skippedInARow;
 
     /**
      * {@code manager} holds the model's weights; each step works in a child of it. {@code learningRate} is a DJL
@@ -117,12 +120,23 @@ final class LlamaTrainer {
             float norm = clip(gradients);
             stepsDone++;
             float rate = learningRate.getNewValue(stepsDone);
+            boolean finite = Float.isFinite(norm);
+            skippedInARow = finite ? 0 : skippedInARow + 1;
+            if (skippedInARow > MAX_SKIPPED_IN_A_ROW) {
+                throw new TrainingDivergedException("the gradients were not finite " + skippedInARow
+                        + " steps in a row (step " + stepsDone + "); lower the learning rate");
+            }
             for (int i = 0; i < trained.size(); i++) {
                 Parameter parameter = trained.get(i);
                 float decay = parameter.getType() == Parameter.Type.GAMMA ? 0f : weightDecay;
-                optimizer.update(parameter.getName(), parameter.getArray(), gradients.get(i), rate, decay, stepsDone);
+                if (finite) {
+                    // one overflowing batch must not turn every weight into NaN: such a step is skipped, as
+                    // mixed-precision loss scaling does
+                    optimizer.update(parameter.getName(), parameter.getArray(), gradients.get(i), rate, decay,
+                            stepsDone);
+                }
                 // the wrapper shares the parameter's .grad: clear it for the next step's first backward
-                gradients.get(i).subi(gradients.get(i));
+                gradients.get(i).set(new NDIndex("..."), 0);
             }
             return new StepResult((float) loss, norm, rate);
         }

@@ -1,9 +1,11 @@
 package dev.llmops.studio.model;
 
-import dev.llmops.studio.run.StepSettingsException;
-
-/** The loss stopped being a number: retrying with the same settings would diverge again. */
-final class TrainingDivergedException extends StepSettingsException {
+/**
+ * The loss or the gradients stopped being numbers. Retried like any failure: the retry resumes from the last
+ * checkpoint, which gets past a passing glitch; a learning rate that is simply too high fails every attempt
+ * with this message.
+ */
+final class TrainingDivergedException extends RuntimeException {
 
     TrainingDivergedException(String message) {
         super(message);

@@ -4,6 +4,7 @@ import dev.llmops.studio.pipeline.NodeType;
 import dev.llmops.studio.pipeline.NodeTypeCatalog;
 import dev.llmops.studio.pipeline.Port;
 import dev.llmops.studio.pipeline.PortType;
+import dev.llmops.studio.run.RunFinished;
 import dev.llmops.studio.run.StepSucceeded;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,23 @@ class ModelRegistrar {
             if (port.type() == PortType.MODEL && artifact != null) {
                 register(step, artifact);
             }
+        }
+    }
+
+    /**
+     * Once its run has ended, a registered model's plaintext package leaves the artifact store: the vault keeps
+     * the encrypted copy, and no step of the run will read it again.
+     */
+    @TransactionalEventListener(fallbackExecution = true)
+    void on(RunFinished finished) {
+        try {
+            int removed = registry.removePlaintextPackages(finished.runId());
+            if (removed > 0) {
+                log.info("Removed {} plaintext model package(s) of run {}; the vault keeps them encrypted", removed,
+                        finished.runId());
+            }
+        } catch (RuntimeException | java.io.IOException e) {
+            log.error("Could not remove the plaintext model packages of run {}", finished.runId(), e);
         }
     }
 

@@ -93,6 +93,11 @@ class ModelRegistryRepository {
                 .fetchOptional(MODEL_VERSION.ID);
     }
 
+    List<String> artifactsOfRun(long runId) {
+        return db.selectDistinct(MODEL_VERSION.ARTIFACT).from(MODEL_VERSION).where(MODEL_VERSION.RUN_ID.eq(runId))
+                .fetch(MODEL_VERSION.ARTIFACT);
+    }
+
     Optional<String> modelNameOfVersion(long versionId) {
         return db.select(REGISTERED_MODEL.NAME).from(MODEL_VERSION).join(REGISTERED_MODEL)
                 .on(REGISTERED_MODEL.ID.eq(MODEL_VERSION.MODEL_ID)).where(MODEL_VERSION.ID.eq(versionId))

@@ -240,6 +240,17 @@ public class ModelRegistryService {
         audit.record("model.deleted", target.label(), "with its stored file");
     }
 
+    /** Deletes the artifact-store copies of the packages a finished run registered; returns how many. */
+    public int removePlaintextPackages(long runId) throws IOException {
+        int removed = 0;
+        for (String artifact : registry.artifactsOfRun(runId)) {
+            if (artifacts.delete(ArtifactRef.parse(artifact))) {
+                removed++;
+            }
+        }
+        return removed;
+    }
+
     /** The generated model card of a version, as Markdown. */
     @Transactional(readOnly = true)
     public String card(String modelName, int version) {

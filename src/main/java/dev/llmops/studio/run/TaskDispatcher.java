@@ -3,6 +3,7 @@ package dev.llmops.studio.run;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmops.studio.artifact.ArtifactRef;
 import dev.llmops.studio.pipeline.GraphEdge;
 import dev.llmops.studio.pipeline.GraphNode;
 import dev.llmops.studio.pipeline.NodeType;
@@ -210,11 +211,12 @@ public class TaskDispatcher {
         // moment would otherwise each see the other still running, and nobody would queue the join
         runs.lockRun(task.runId());
         queueReadySuccessors(task);
-        settleRun(task.runId());
+        // before settling: listeners of the run's end (which may clear its artifacts) come after this step's
         RunSummary run = runs.run(task.runId()).orElseThrow();
         events.publishEvent(new StepSucceeded(run.id(), task.id(), run.pipelineId(), run.pipelineName(),
                 task.nodeId(), task.nodeType(), task.nodeLabel(), params(task), inputs(task),
                 outputsOf(task.outputs()), run.startedBy()));
+        settleRun(task.runId());
     }
 
     /**
@@ -349,8 +351,12 @@ public class TaskDispatcher {
         if (allFinished) {
             boolean allSucceeded = tasks.stream().allMatch(t -> TaskStatus.SUCCEEDED.name().equals(t.status().name()));
             RunStatus end = allSucceeded ? RunStatus.SUCCEEDED : anyFailed ? RunStatus.FAILED : RunStatus.CANCELLED;
-            runs.setRunStatus(runId, EnumSet.of(RunStatus.RUNNING, RunStatus.CANCELLING), end,
+            boolean ended = runs.setRunStatus(runId, EnumSet.of(RunStatus.RUNNING, RunStatus.CANCELLING), end,
                     end == RunStatus.SUCCEEDED ? null : runs.run(runId).map(RunSummary::message).orElse(null), now());
+            if (ended) {
+                events.publishEvent(new RunFinished(runId, end, tasks.stream().map(TaskRow::checkpoint)
+                        .filter(ArtifactRef::isRef).toList()));
+            }
         }
         changed(runId);
     }

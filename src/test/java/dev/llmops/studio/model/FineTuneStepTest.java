@@ -22,7 +22,9 @@ import dev.llmops.studio.run.RunTrigger;
 import dev.llmops.studio.run.TaskInfo;
 import dev.llmops.studio.run.TaskLog;
 import dev.llmops.studio.security.Role;
+import dev.llmops.studio.registry.ModelRegistryService;
 import dev.llmops.studio.support.H2Test;
+import dev.llmops.studio.support.RegisteredPackages;
 import dev.llmops.studio.support.RunWait;
 import dev.llmops.studio.support.ScriptedExecutors;
 import dev.llmops.studio.support.SignedIn;
@@ -58,6 +60,8 @@ class FineTuneStepTest {
     RunService runs;
     @Autowired
     ArtifactStore artifacts;
+    @Autowired
+    ModelRegistryService registry;
     @Autowired
     Users users;
     @TempDir
@@ -107,6 +111,9 @@ class FineTuneStepTest {
         assertThat(after).as("one epoch lowers the validation loss clearly").isLessThan(0.75 * before);
         assertThat(curves.get("eta_s").get(curves.get("eta_s").size() - 1).value()).isZero();
 
+        ArtifactRef scratchOutput = ArtifactRef.parse(task(done, "scratch").outputs().get("model"));
+        assertThat(artifacts.exists(scratchOutput)).as("once the run ended, only the vault's encrypted copy is left")
+                .isFalse();
         Path scratchFolder = unpack(done, "scratch");
         ObjectNode scratchMeta = ModelPackage.unpack(artifactOf(done, "scratch"), dir.resolve("again"));
         assertThat(scratchMeta.path("method").asText()).isEqualTo("from-scratch");
@@ -178,8 +185,10 @@ class FineTuneStepTest {
         return folder;
     }
 
-    private Path artifactOf(RunDetail run, String nodeId) {
-        return artifacts.file(ArtifactRef.parse(task(run, nodeId).outputs().get("model")));
+    /** The step's model package as its user gets it: from the registry (the run's plaintext copy is gone). */
+    private Path artifactOf(RunDetail run, String nodeId) throws Exception {
+        Path file = dir.resolve(nodeId + "-" + System.nanoTime() + ".zip");
+        return RegisteredPackages.download(registry, run.summary().id(), nodeId, file);
     }
 
     private static TaskInfo task(RunDetail run, String nodeId) {

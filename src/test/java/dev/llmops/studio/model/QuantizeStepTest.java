@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.llmops.studio.artifact.ArtifactRef;
-import dev.llmops.studio.artifact.ArtifactStore;
+import dev.llmops.studio.registry.ModelRegistryService;
+import dev.llmops.studio.support.RegisteredPackages;
 import dev.llmops.studio.pipeline.GraphEdge;
 import dev.llmops.studio.pipeline.GraphNode;
 import dev.llmops.studio.pipeline.PipelineGraph;
@@ -25,6 +25,7 @@ import dev.llmops.studio.support.RunWait;
 import dev.llmops.studio.support.ScriptedExecutors;
 import dev.llmops.studio.support.SignedIn;
 import dev.llmops.studio.support.Users;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -51,7 +52,7 @@ class QuantizeStepTest {
     @Autowired
     RunService runs;
     @Autowired
-    ArtifactStore artifacts;
+    ModelRegistryService registry;
     @Autowired
     Users users;
     @TempDir
@@ -98,7 +99,8 @@ class QuantizeStepTest {
         assertThat(log).anyMatch(line -> line.startsWith("quantized 1.02 M parameters to int8 per-channel: weights"));
         assertThat(log).anyMatch(line -> line.startsWith("validation perplexity "));
 
-        Path zip = artifacts.file(ArtifactRef.parse(task(done, "quantize").outputs().get("model")));
+        Path zip = RegisteredPackages.download(registry, done.summary().id(), "quantize",
+                Files.createTempFile("quantized-", ".zip"));
         JsonNode metadata = ModelPackage.unpack(zip, dir.resolve("quantized"));
         JsonNode quantization = metadata.path("quantization");
         assertThat(quantization.path("scheme").asText()).isEqualTo("int8");
