@@ -12,9 +12,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
-import java.util.zip.ZipInputStream;
 
 /**
  * Turns a Hugging Face Llama-family checkpoint (a zip of its folder: config.json, *.safetensors or a sharded
@@ -111,22 +109,8 @@ public final class HuggingFaceImport {
     }
 
     private static void unzip(Path zip, Path folder) throws IOException {
-        Files.createDirectories(folder);
-        Path root = folder.toAbsolutePath().normalize();
-        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
-            ZipEntry entry;
-            while ((entry = in.getNextEntry()) != null) {
-                Path target = root.resolve(entry.getName()).normalize();
-                if (!target.startsWith(root)) {
-                    throw new CheckpointFormatException("zip entry " + entry.getName() + " points outside the folder");
-                }
-                if (entry.isDirectory()) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.createDirectories(target.getParent());
-                    Files.copy(in, target);
-                }
-            }
+        try {
+            ModelPackage.unzip(zip, folder);
         } catch (ZipException e) {
             throw new CheckpointFormatException("not a zip file: " + e.getMessage());
         }

@@ -94,23 +94,8 @@ final class ModelPackage {
 
     /** Unzips a package into {@code folder} and returns its metadata; refuses anything but a model package. */
     static ObjectNode unpack(Path zip, Path folder) throws IOException {
-        Files.createDirectories(folder);
-        Path root = folder.toAbsolutePath().normalize();
-        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
-            ZipEntry entry;
-            while ((entry = in.getNextEntry()) != null) {
-                Path target = root.resolve(entry.getName()).normalize();
-                if (!target.startsWith(root) || entry.getName().isBlank()) {
-                    throw new CheckpointFormatException("model package entry " + entry.getName()
-                            + " points outside its folder");
-                }
-                if (entry.isDirectory()) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.createDirectories(target.getParent());
-                    Files.copy(in, target);
-                }
-            }
+        try {
+            unzip(zip, folder);
         } catch (java.util.zip.ZipException e) {
             throw new CheckpointFormatException("not a model package (zip): " + e.getMessage());
         }
@@ -192,6 +177,27 @@ final class ModelPackage {
                     in.transferTo(out);
                 }
                 out.closeEntry();
+            }
+        }
+    }
+
+    /** Extracts a zip into {@code folder}, refusing entries that would land outside it ("zip slip"). */
+    static void unzip(Path zip, Path folder) throws IOException {
+        Files.createDirectories(folder);
+        Path root = folder.toAbsolutePath().normalize();
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
+            ZipEntry entry;
+            while ((entry = in.getNextEntry()) != null) {
+                Path target = root.resolve(entry.getName()).normalize();
+                if (!target.startsWith(root) || entry.getName().isBlank()) {
+                    throw new CheckpointFormatException("zip entry " + entry.getName() + " points outside its folder");
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    Files.copy(in, target);
+                }
             }
         }
     }

@@ -16,6 +16,7 @@ import dev.llmops.studio.run.TaskInfo;
 import dev.llmops.studio.security.AuditLog;
 import dev.llmops.studio.security.AuditQuery;
 import dev.llmops.studio.security.Role;
+import dev.llmops.studio.support.FileBytes;
 import dev.llmops.studio.support.H2Test;
 import dev.llmops.studio.support.RunWait;
 import dev.llmops.studio.support.SignedIn;
@@ -251,7 +252,7 @@ class DatasetVersionsTest {
         byte[] upper = person.toUpperCase().getBytes(StandardCharsets.UTF_8);
         try (Stream<Path> stored = Files.walk(artifacts)) {
             assertThat(stored.filter(Files::isRegularFile)).as("artifact files containing the erased value")
-                    .noneMatch(f -> containsBytes(f, needle) || containsBytes(f, upper));
+                    .noneMatch(f -> FileBytes.contains(f, needle) || FileBytes.contains(f, upper));
         }
         List<String> columns = jdbc.queryForList("SELECT settings || report || COALESCE(source_ref, '') FROM "
                 + "dataset_version", String.class);
@@ -291,24 +292,6 @@ class DatasetVersionsTest {
     private static long files(Path folder) throws IOException {
         try (Stream<Path> files = Files.walk(folder)) {
             return files.filter(Files::isRegularFile).count();
-        }
-    }
-
-    private static boolean containsBytes(Path file, byte[] needle) {
-        try {
-            byte[] bytes = Files.readAllBytes(file);
-            outer:
-            for (int i = 0; i + needle.length <= bytes.length; i++) {
-                for (int j = 0; j < needle.length; j++) {
-                    if (bytes[i + j] != needle[j]) {
-                        continue outer;
-                    }
-                }
-                return true;
-            }
-            return false;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -21,6 +21,7 @@ import dev.llmops.studio.security.AuditQuery;
 import dev.llmops.studio.security.Role;
 import dev.llmops.studio.support.BrowserSupport;
 import dev.llmops.studio.support.BrowserSupport.UserSession;
+import dev.llmops.studio.support.FileBytes;
 import dev.llmops.studio.support.H2Test;
 import dev.llmops.studio.support.Http;
 import dev.llmops.studio.support.RunWait;
@@ -142,6 +143,15 @@ class ModelRegistryTest {
             assertThat(page.locator("#model-versions-grid")).containsText("production");
             assertThat(page.locator("#promote-production")).isHidden();
             session.screenshot("models-04-promoted");
+            page.locator("#model-versions-grid vaadin-grid-cell-content")
+                    .filter(new Locator.FilterOptions().setHasText(java.util.regex.Pattern.compile("^v2$"))).first()
+                    .click();
+            assertThat(page.locator("#model-version-title")).hasText(modelName + " v2");
+            page.locator("#model-version-tabs vaadin-tab", new Page.LocatorOptions().setHasText("Lineage")).click();
+            assertThat(page.locator("#model-lineage")).containsText("Made by step “Quantize”");
+            assertThat(page.locator("#model-lineage")).containsText("Based on " + modelName + " v1");
+            assertThat(page.locator("#model-lineage")).containsText("Trained on dataset version sha256:");
+            session.screenshot("models-05-lineage");
             Assertions.assertThat(session.consoleErrors).isEmpty();
         }
         Assertions.assertThat(as(engineer, () -> registry.version(modelName, 1)).aliases()).containsExactly("production");
@@ -157,7 +167,7 @@ class ModelRegistryTest {
             List<java.nio.file.Path> files = stored.filter(java.nio.file.Files::isRegularFile).toList();
             Assertions.assertThat(files).as("every registered version is in the vault").hasSizeGreaterThanOrEqualTo(2);
             Assertions.assertThat(files).as("no stored file holds a plaintext weight row")
-                    .noneMatch(f -> contains(f, weightRow));
+                    .noneMatch(f -> FileBytes.contains(f, weightRow));
         }
         // the download is a Hugging Face folder: it imports back, recognised as byte-tokenized
         ModelVersionInfo imported = as(engineer, () -> registry.importHuggingFace(modelName + "-copy", downloaded,
@@ -219,24 +229,6 @@ class ModelRegistryTest {
         try (var zip = new java.util.zip.ZipFile(packageZip.toFile())) {
             byte[] weights = zip.getInputStream(zip.getEntry("model.safetensors")).readAllBytes();
             return java.util.Arrays.copyOfRange(weights, weights.length / 2, weights.length / 2 + 64);
-        }
-    }
-
-    private static boolean contains(java.nio.file.Path file, byte[] needle) {
-        try {
-            byte[] bytes = java.nio.file.Files.readAllBytes(file);
-            outer:
-            for (int i = 0; i + needle.length <= bytes.length; i++) {
-                for (int j = 0; j < needle.length; j++) {
-                    if (bytes[i + j] != needle[j]) {
-                        continue outer;
-                    }
-                }
-                return true;
-            }
-            return false;
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -82,11 +82,14 @@ class ModelApiController {
     record AliasTarget(int version) {
     }
 
-    @PutMapping(value = "/api/v1/models/{name}/versions/{version}/notes", consumes = "text/plain")
+    /** Body {@code {"notes": "…"}}; empty or null clears them. */
+    @PutMapping("/api/v1/models/{name}/versions/{version}/notes")
     @RequiresPermission(Permission.MODELS_EDIT)
-    ModelVersionInfo notes(@PathVariable String name, @PathVariable int version,
-            @RequestBody(required = false) String notes) {
-        return registry.setNotes(name, version, notes);
+    ModelVersionInfo notes(@PathVariable String name, @PathVariable int version, @RequestBody Notes notes) {
+        return registry.setNotes(name, version, notes.notes());
+    }
+
+    record Notes(String notes) {
     }
 
     @DeleteMapping("/api/v1/models/{name}/versions/{version}")
