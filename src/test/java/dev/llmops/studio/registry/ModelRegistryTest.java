@@ -224,6 +224,27 @@ class ModelRegistryTest {
                 .containsExactly(1);
     }
 
+    @Test
+    void twoParallelStepsRegisterTheFirstVersionsOfANewModelWithoutLosingOne() throws Exception {
+        String engineer = users.create("parallel-engineer", Role.ML_ENGINEER);
+        String modelName = Users.uniqueName("parallel-model");
+        Map<String, Object> quick = new HashMap<>(Map.of("method", "from-scratch", "preset", "tiny", "epochs", 1,
+                "maxLength", 96, "evalEvery", 50, "earlyStoppingPatience", 0, "modelName", modelName));
+        PipelineGraph graph = new PipelineGraph(null, List.of(
+                new GraphNode("data", "dataset-upload", "Support replies", 0, 0, Map.of("dataset", "support-replies")),
+                new GraphNode("left", "fine-tune", "Left", 260, 0, quick),
+                new GraphNode("right", "fine-tune", "Right", 260, 200, quick)),
+                List.of(new GraphEdge("e1", "data", "dataset", "left", "dataset"),
+                        new GraphEdge("e2", "data", "dataset", "right", "dataset")));
+        long pipelineId = as(engineer, () -> pipelines.create(Users.uniqueName("parallel"), null, graph, null).id());
+        long runId = as(engineer, () -> runs.start(pipelineId, RunTrigger.API).id());
+        Assertions.assertThat(RunWait.finished(runs, engineer, Role.ML_ENGINEER, runId, Duration.ofMinutes(3))
+                .summary().status()).isEqualTo(RunStatus.SUCCEEDED);
+
+        Assertions.assertThat(awaitVersions(engineer, modelName, 2)).extracting(ModelVersionInfo::nodeId)
+                .containsExactlyInAnyOrder("left", "right");
+    }
+
     /** 64 bytes of float weights from the middle of the package's model.safetensors. */
     private static byte[] weightBytes(java.nio.file.Path packageZip) throws Exception {
         try (var zip = new java.util.zip.ZipFile(packageZip.toFile())) {
