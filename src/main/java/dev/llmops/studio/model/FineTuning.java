@@ -33,6 +33,7 @@ final class FineTuning {
     private final TrainingExamples examples;
     private final LlamaBlock block;
     private final TaskContext context;
+    private final NDManager manager;
     private final LlamaTrainer trainer;
     private final int stepsPerEpoch;
     private final int totalSteps;
@@ -43,6 +44,7 @@ final class FineTuning {
         this.examples = examples;
         this.block = block;
         this.context = context;
+        this.manager = manager;
         this.stepsPerEpoch = ceilDiv(examples.train().size(), settings.effectiveBatchSize());
         this.totalSteps = settings.epochs() * stepsPerEpoch;
         WarmupCosine schedule = new WarmupCosine(settings.learningRate(), Math.min(settings.warmupSteps(), totalSteps),
@@ -186,22 +188,9 @@ final class FineTuning {
         return tokens;
     }
 
-    /** Mean loss per reply token over the whole validation split. */
+    /** Mean loss per reply token over the whole validation split, as the Evaluate step computes it. */
     double validationLoss() {
-        return meanLoss(examples.validation());
-    }
-
-    double meanLoss(List<Encoded> split) {
-        double sum = 0;
-        long positions = 0;
-        for (int start = 0; start < split.size(); start += settings.batchSize()) {
-            LlamaTrainer.MicroBatch batch = TrainingExamples.pad(
-                    split.subList(start, Math.min(split.size(), start + settings.batchSize())));
-            LlamaTrainer.LossSum loss = trainer.lossSum(batch.tokens(), batch.trainable());
-            sum += loss.negativeLogLikelihood();
-            positions += loss.positions();
-        }
-        return sum / positions;
+        return ModelEvaluation.score(block, examples.validation(), settings.batchSize(), manager).loss();
     }
 
     private void reportValidation(int step, double loss) {

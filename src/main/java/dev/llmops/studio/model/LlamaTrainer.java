@@ -151,21 +151,6 @@ final class LlamaTrainer {
         }
     }
 
-    /**
-     * The summed negative log-likelihood and the number of trainable positions, without averaging, so that
-     * evaluation over many batches weighs every position alike.
-     */
-    LossSum lossSum(int[][] tokens, boolean[][] trainable) {
-        ModelEngine.stopRecordingGradients();
-        try (NDManager step = manager.newSubManager()) {
-            Batch batch = Batch.of(step, tokens, trainable);
-            return new LossSum(summedLoss(batch, false).getFloat(), (long) batch.count());
-        }
-    }
-
-    record LossSum(double negativeLogLikelihood, long positions) {
-    }
-
     /** Optimiser steps taken, including those restored from a checkpoint. */
     int stepsDone() {
         return stepsDone;

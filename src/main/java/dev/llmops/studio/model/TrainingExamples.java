@@ -179,10 +179,6 @@ final class TrainingExamples {
         return validation;
     }
 
-    List<Encoded> test() {
-        return test;
-    }
-
     List<Encoded> split(String name) {
         return switch (name) {
             case "train" -> train;

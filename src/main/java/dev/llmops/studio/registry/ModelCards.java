@@ -15,7 +15,7 @@ final class ModelCards {
     private ModelCards() {
     }
 
-    static String markdown(ModelVersionInfo v, boolean encrypted) {
+    static String markdown(ModelVersionInfo v) {
         JsonNode meta = v.metadata();
         StringBuilder md = new StringBuilder();
         md.append("# ").append(v.label()).append("\n\n");
@@ -25,7 +25,7 @@ final class ModelCards {
         row(md, "Tokenizer", meta.path("tokenizer").asText("?").equals("byte")
                 ? "byte-level (UTF-8 bytes plus chat markers)" : meta.path("tokenizer").asText("?"));
         row(md, "Weights", quantizationText(v.quantization()) + ", " + String.format(Locale.ROOT, "%.1f MB",
-                v.sizeBytes() / 1e6) + (encrypted ? ", stored encrypted (AES-256-GCM)" : ""));
+                v.sizeBytes() / 1e6) + ", stored encrypted (AES-256-GCM)");
         row(md, "Aliases", v.aliases().isEmpty() ? "none" : String.join(", ", v.aliases()));
         row(md, "Created", v.createdAt() + " by " + v.createdBy());
         md.append("\n## How it was made\n\n");

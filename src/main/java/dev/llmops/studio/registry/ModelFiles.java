@@ -12,7 +12,4 @@ interface ModelFiles {
     InputStream open(String storedRef) throws IOException;
 
     void delete(String storedRef) throws IOException;
-
-    /** Whether the stored files are encrypted at rest, as the model card and the Models screen say. */
-    boolean encrypted();
 }

@@ -255,12 +255,7 @@ public class ModelRegistryService {
     @Transactional(readOnly = true)
     public String card(String modelName, int version) {
         currentUser.require(Permission.MODELS_VIEW);
-        return ModelCards.markdown(existing(modelName, version), files.encrypted());
-    }
-
-    /** Whether registered weights are encrypted at rest. */
-    public boolean encryptedAtRest() {
-        return files.encrypted();
+        return ModelCards.markdown(existing(modelName, version));
     }
 
     private ModelVersionInfo existing(String modelName, int version) {

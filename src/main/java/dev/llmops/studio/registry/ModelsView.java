@@ -50,8 +50,7 @@ public class ModelsView extends VerticalLayout {
         search.setWidth("24em");
         search.setValueChangeMode(ValueChangeMode.LAZY);
         Paragraph hint = new Paragraph("Every model a pipeline trains or quantizes is registered here as a new"
-                + " version, with where it came from and how it scores."
-                + (registry.encryptedAtRest() ? " Weights are stored encrypted." : ""));
+                + " version, with where it came from and how it scores. Weights are stored encrypted.");
         hint.addClassName("panel-hint");
 
         Grid<RegisteredModel> grid = new Grid<>(RegisteredModel.class, false);

@@ -34,9 +34,4 @@ class VaultModelFiles implements ModelFiles {
     public void delete(String storedRef) throws IOException {
         vault.delete(VaultRef.parse(storedRef));
     }
-
-    @Override
-    public boolean encrypted() {
-        return true;
-    }
 }
