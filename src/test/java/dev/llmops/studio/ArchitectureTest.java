@@ -47,7 +47,13 @@ class ArchitectureTest {
             Map.entry("DatasetVersion", "dataset"),
             Map.entry("RegisteredModel", "registry"),
             Map.entry("ModelVersion", "registry"),
-            Map.entry("ModelAlias", "registry"));
+            Map.entry("ModelAlias", "registry"),
+            Map.entry("ServingEndpoint", "serving"),
+            Map.entry("EndpointDeployment", "serving"),
+            Map.entry("EndpointReplica", "serving"),
+            Map.entry("EndpointApiKey", "serving"),
+            Map.entry("EndpointEvent", "serving"),
+            Map.entry("EndpointRequest", "serving"));
 
     @Test
     void modulesHaveNoCyclesAndUseOnlyEachOthersApi() {

@@ -221,6 +221,29 @@ public class ModelRegistryService {
         return files.open(registry.storedRef(target.id()).orElseThrow());
     }
 
+    /**
+     * The decrypted package of a version for a feature that runs it (a serving replica), not for a person: the
+     * deployment that needs it was authorised and audited where it was made, so this checks nothing itself.
+     */
+    @Transactional(readOnly = true)
+    public InputStream openForServing(long versionId) throws IOException {
+        String storedRef = registry.storedRef(versionId)
+                .orElseThrow(() -> new NotFoundException("Model version " + versionId + " has no stored package."));
+        return files.open(storedRef);
+    }
+
+    /** A version without a permission check, for features acting for someone already authorised (a run). */
+    @Transactional(readOnly = true)
+    public Optional<ModelVersionInfo> findVersion(String modelName, int version) {
+        return registry.version(modelName, version);
+    }
+
+    /** A version by its id, without a permission check, for features that hold the id of a version they use. */
+    @Transactional(readOnly = true)
+    public Optional<ModelVersionInfo> versionById(long versionId) {
+        return registry.versionById(versionId);
+    }
+
     /** Deletes a version and its stored file; refused while something (an endpoint) uses it. */
     @Transactional
     public void delete(String modelName, int version) throws IOException {

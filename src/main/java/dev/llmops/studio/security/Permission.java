@@ -3,6 +3,7 @@ package dev.llmops.studio.security;
 import static dev.llmops.studio.security.Role.ADMIN;
 import static dev.llmops.studio.security.Role.DOMAIN_EXPERT;
 import static dev.llmops.studio.security.Role.ML_ENGINEER;
+import static dev.llmops.studio.security.Role.REVIEWER;
 
 import java.util.Collection;
 import java.util.EnumSet;
@@ -35,6 +36,11 @@ public enum Permission {
     /** Weights leave the studio with a download: a separate right, every use audited. */
     MODELS_DOWNLOAD("Download model weights (audited)", EnumSet.of(ML_ENGINEER)),
     MODELS_PROMOTE("Promote a model version to production", EnumSet.of(ML_ENGINEER)),
+    ENDPOINTS_VIEW("See endpoints, their versions, replicas, metrics and scaling decisions", EnumSet.allOf(Role.class)),
+    ENDPOINTS_DEPLOY("Deploy model versions to endpoints, promote or roll back canaries, scale, stop; read request"
+            + " logs", EnumSet.of(ML_ENGINEER)),
+    ENDPOINTS_KEYS("Create and revoke the API keys of endpoints", EnumSet.of(ML_ENGINEER)),
+    ENDPOINTS_TRY("Chat with endpoints in the playground", EnumSet.of(ML_ENGINEER, DOMAIN_EXPERT, REVIEWER)),
     /** Held by worker tokens only: a person's login or API token can never lease tasks or read artifacts. */
     WORKER_PROTOCOL("Lease and run pipeline steps (worker tokens only)", EnumSet.noneOf(Role.class));
 
