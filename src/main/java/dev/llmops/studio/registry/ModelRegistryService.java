@@ -238,6 +238,12 @@ public class ModelRegistryService {
         return registry.version(modelName, version);
     }
 
+    /** The newest version registered from a package with this address (a step's MODEL output), unchecked. */
+    @Transactional(readOnly = true)
+    public Optional<ModelVersionInfo> findByArtifact(String artifact) {
+        return registry.versionIdByArtifact(artifact).flatMap(registry::versionById);
+    }
+
     /** A version by its id, without a permission check, for features that hold the id of a version they use. */
     @Transactional(readOnly = true)
     public Optional<ModelVersionInfo> versionById(long versionId) {

@@ -142,6 +142,12 @@ public class RunService {
         return runs.runs(pipelineId, status, startedBy, Math.max(1, Math.min(limit, 500)));
     }
 
+    /** Who started the run, for steps that act in their name (a Deploy step); no permission check. */
+    @Transactional(readOnly = true)
+    public String startedBy(long runId) {
+        return existing(runId).startedBy();
+    }
+
     @Transactional(readOnly = true)
     public RunDetail detail(long runId) {
         currentUser.require(Permission.RUNS_VIEW);

@@ -6,7 +6,6 @@ import dev.llmops.studio.platform.InvalidRequestException;
 import dev.llmops.studio.platform.NotFoundException;
 import dev.llmops.studio.registry.ModelRegistryService;
 import dev.llmops.studio.registry.ModelVersionInfo;
-import dev.llmops.studio.registry.ModelVersionUsage;
 import dev.llmops.studio.security.AuditLog;
 import dev.llmops.studio.security.CurrentUser;
 import dev.llmops.studio.security.Permission;
@@ -25,7 +24,7 @@ import org.springframework.transaction.annotation.Transactional;
  * a canary, change settings, stop; API keys. Every change is audited and written to the endpoint's event log.
  */
 @Service
-public class EndpointService implements ModelVersionUsage {
+public class EndpointService {
 
     static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     static final String KEY_PREFIX = "lsk-";
@@ -96,9 +95,10 @@ public class EndpointService implements ModelVersionUsage {
         return hub.load(deploymentId);
     }
 
-    @Override
-    public List<String> usesOf(String modelName, int version) {
-        return repository.endpointsUsing(modelName, version).stream().map(name -> "endpoint " + name).toList();
+    /** For the Deploy step, which acts for a run rather than a signed-in user. */
+    @Transactional(readOnly = true)
+    Optional<EndpointInfo> infoOf(String name) {
+        return repository.byName(name).map(this::info);
     }
 
     // ---- deploying ----

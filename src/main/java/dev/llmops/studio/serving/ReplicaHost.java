@@ -5,6 +5,7 @@ import dev.llmops.studio.model.FinishReason;
 import dev.llmops.studio.model.GenerationListener;
 import dev.llmops.studio.model.GenerationParams;
 import dev.llmops.studio.model.ServingModel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * Runs one replica on a worker: loads the model once, then loops: take new requests from the link, let them join
@@ -70,8 +72,16 @@ public final class ReplicaHost implements Runnable {
     private void serve() throws Exception {
         link.report(ReplicaState.LOADING, "loading " + assignment.modelLabel());
         long started = System.nanoTime();
-        ServingModel model = ServingModel.load(link.modelPackage(assignment),
-                workDir.resolve("replica-" + assignment.replicaId()));
+        Path modelPackage = link.modelPackage(assignment);
+        Path unpacked = workDir.resolve("replica-" + assignment.replicaId());
+        ServingModel model;
+        try {
+            model = ServingModel.load(modelPackage, unpacked);
+        } finally {
+            // the weights live in memory from here; decrypted copies on disk would undo encryption at rest
+            Files.deleteIfExists(modelPackage);
+            FileSystemUtils.deleteRecursively(unpacked);
+        }
         ContinuousBatcher batcher = new ContinuousBatcher(model, assignment.maxBatchSize());
         log.info("Replica {} of {} ready: {} loaded in {} ms", assignment.replicaId(), assignment.endpoint(),
                 model.description(), (System.nanoTime() - started) / 1_000_000);

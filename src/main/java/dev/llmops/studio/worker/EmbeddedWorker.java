@@ -3,6 +3,7 @@ package dev.llmops.studio.worker;
 import dev.llmops.studio.run.NodeExecutors;
 import dev.llmops.studio.run.TaskDispatcher;
 import dev.llmops.studio.run.WorkerLabels;
+import dev.llmops.studio.serving.ReplicaCoordinator;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +24,8 @@ class EmbeddedWorker implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedWorker.class);
     /** In-process waits are cheap; a short one keeps shutdown and drain reactions quick. */
     private static final Duration LEASE_WAIT = Duration.ofSeconds(1);
+    /** How often the worker asks which model replicas to run: in-process, so often enough to deploy quickly. */
+    private static final Duration REPLICA_POLL = Duration.ofMillis(500);
 
     private final WorkerGateway gateway;
     private final TaskDispatcher dispatcher;
@@ -33,11 +36,13 @@ class EmbeddedWorker implements SmartLifecycle {
     private final List<String> labels;
     private final Duration cancelGrace;
     private final Path workDir;
+    private final ReplicaCoordinator replicaCoordinator;
     private WorkerRuntime runtime;
     private LeaseProtocol protocol;
+    private ReplicaSupervisor replicas;
 
     EmbeddedWorker(WorkerGateway gateway, TaskDispatcher dispatcher, NodeExecutors executors,
-            WorkerRepository registry,
+            WorkerRepository registry, ReplicaCoordinator replicaCoordinator,
             @Value("${studio.worker.embedded.enabled:true}") boolean enabled,
             @Value("${studio.worker.embedded.slots:2}") int slots,
             @Value("${studio.worker.embedded.labels:}") String labels,
@@ -47,6 +52,7 @@ class EmbeddedWorker implements SmartLifecycle {
         this.dispatcher = dispatcher;
         this.executors = executors;
         this.registry = registry;
+        this.replicaCoordinator = replicaCoordinator;
         this.enabled = enabled;
         this.slots = Math.max(1, slots);
         this.labels = List.copyOf(WorkerLabels.parse(labels));
@@ -71,10 +77,17 @@ class EmbeddedWorker implements SmartLifecycle {
         runtime = new WorkerRuntime(workerId, protocol, executors, slots, capabilities, LEASE_WAIT, cancelGrace,
                 workDir, () -> log.error("The embedded worker was refused by its own server; it stopped"));
         runtime.start();
+        replicas = new ReplicaSupervisor(new LocalReplicaTransport(workerId, replicaCoordinator,
+                workDir.resolve("model-cache")), false, REPLICA_POLL, workDir);
+        replicas.start();
     }
 
     @Override
     public void stop() {
+        if (replicas != null) {
+            replicas.stop();
+            replicas = null;
+        }
         if (runtime != null) {
             runtime.stop();
             protocol.offline();

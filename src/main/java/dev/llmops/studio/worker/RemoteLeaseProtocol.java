@@ -10,7 +10,14 @@ import dev.llmops.studio.run.MetricPoint;
 import dev.llmops.studio.run.TaskDispatcher.Heartbeat;
 import dev.llmops.studio.run.TaskLease;
 import dev.llmops.studio.run.WorkerOffer;
+import dev.llmops.studio.serving.ReplicaAssignment;
+import dev.llmops.studio.serving.ReplicaEvent;
+import dev.llmops.studio.serving.ReplicaState;
+import dev.llmops.studio.serving.ReplicaWork;
 import dev.llmops.studio.worker.WorkerProtocolController.ArtifactReference;
+import dev.llmops.studio.worker.WorkerProtocolController.ReplicaEvents;
+import dev.llmops.studio.worker.WorkerProtocolController.ReplicaReport;
+import dev.llmops.studio.worker.WorkerProtocolController.ReplicaWorkRequest;
 import dev.llmops.studio.worker.WorkerProtocolController.Failure;
 import dev.llmops.studio.worker.WorkerProtocolController.LeaseRequest;
 import dev.llmops.studio.worker.WorkerProtocolController.LogLines;
@@ -46,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * succeeded, failed, cancelled) are retried while the server is unreachable; inputs are cached by content
  * address and checked against it, so a corrupted download is never handed to an executor.
  */
-final class RemoteLeaseProtocol implements LeaseProtocol {
+final class RemoteLeaseProtocol implements LeaseProtocol, ReplicaTransport {
 
     private static final Logger log = LoggerFactory.getLogger(RemoteLeaseProtocol.class);
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
@@ -221,6 +228,56 @@ final class RemoteLeaseProtocol implements LeaseProtocol {
     @Override
     public void offline() {
         call("POST", worker("offline"), null, Void.class, Duration.ofSeconds(5));
+    }
+
+    // ---- serving replicas ----
+
+    @Override
+    public List<ReplicaAssignment> replicaAssignments() {
+        return call("GET", worker("replicas"), null, ReplicaAssignment[].class, CALL_TIMEOUT)
+                .map(List::of).orElse(List.of());
+    }
+
+    /** Downloads the decrypted package for one replica, checked against its address; the replica deletes it. */
+    @Override
+    public Path replicaModel(ReplicaAssignment assignment) throws IOException {
+        Path folder = Files.createDirectories(cache.resolveSibling("replica-models"));
+        Path target = folder.resolve("replica-" + assignment.replicaId() + ".zip");
+        HttpResponse<InputStream> response = send(request(replica(assignment.replicaId(), "model"),
+                Duration.ofMinutes(30)).GET().build(), BodyHandlers.ofInputStream());
+        try (InputStream body = response.body()) {
+            if (response.statusCode() != 200) {
+                throw failure(response.statusCode(), new String(body.readAllBytes(), StandardCharsets.UTF_8));
+            }
+            ArtifactRef received = ArtifactStore.copyHashing(body, target);
+            if (!received.toString().equals(assignment.modelArtifact())) {
+                Files.deleteIfExists(target);
+                throw new IOException("The model of replica " + assignment.replicaId() + " arrived corrupted: expected "
+                        + assignment.modelArtifact() + ", received " + received);
+            }
+        }
+        return target;
+    }
+
+    @Override
+    public void replicaReport(long replicaId, ReplicaState state, String message) {
+        report(() -> call("POST", replica(replicaId, "report"), new ReplicaReport(state, message), Void.class,
+                CALL_TIMEOUT));
+    }
+
+    @Override
+    public ReplicaWork replicaWork(long replicaId, Duration wait) {
+        return call("POST", replica(replicaId, "work"), new ReplicaWorkRequest(wait.toMillis()), ReplicaWork.class,
+                wait.plus(CALL_TIMEOUT)).orElse(new ReplicaWork(List.of(), List.of(), false));
+    }
+
+    @Override
+    public void replicaEvents(long replicaId, List<ReplicaEvent> events) {
+        call("POST", replica(replicaId, "events"), new ReplicaEvents(events), Void.class, CALL_TIMEOUT);
+    }
+
+    private String replica(long replicaId, String action) {
+        return worker("replicas/" + replicaId + "/" + action);
     }
 
     private String worker(String action) {

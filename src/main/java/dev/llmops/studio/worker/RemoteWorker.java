@@ -34,6 +34,7 @@ class RemoteWorker implements SmartLifecycle {
     private final Path workDir;
     private RemoteLeaseProtocol protocol;
     private WorkerRuntime runtime;
+    private ReplicaSupervisor replicas;
 
     RemoteWorker(NodeExecutors executors, URI server, String token, String name, int slots, String labels,
             Duration cancelGrace, Path workDir) {
@@ -65,6 +66,8 @@ class RemoteWorker implements SmartLifecycle {
         runtime = new WorkerRuntime(workerId, protocol, executors, slots, capabilities, LEASE_WAIT, cancelGrace,
                 workDir, RemoteWorker::exitRejected);
         runtime.start();
+        replicas = new ReplicaSupervisor(protocol, true, REPLICA_POLL, workDir);
+        replicas.start();
         log.info("Remote worker {} connected to {} ({} slot(s), {} CPU cores, {} GPU(s), executors for: {})",
                 workerId, server, slots, capabilities.cpuCores(), capabilities.gpus().size(), executors.types());
         if (executors.types().isEmpty()) {
@@ -97,6 +100,10 @@ class RemoteWorker implements SmartLifecycle {
 
     @Override
     public void stop() {
+        if (replicas != null) {
+            replicas.stop();
+            replicas = null;
+        }
         if (runtime != null) {
             runtime.stop();
             try {
@@ -112,6 +119,9 @@ class RemoteWorker implements SmartLifecycle {
     public boolean isRunning() {
         return runtime != null && runtime.running();
     }
+
+    /** How often the worker asks which model replicas to run. */
+    private static final Duration REPLICA_POLL = Duration.ofSeconds(2);
 
     /** Exit code when the server refuses the worker's token, so a supervisor does not restart it in a loop. */
     static final int EXIT_REJECTED = 3;

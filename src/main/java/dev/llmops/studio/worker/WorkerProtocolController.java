@@ -9,10 +9,16 @@ import dev.llmops.studio.run.TaskDispatcher.Heartbeat;
 import dev.llmops.studio.run.TaskLease;
 import dev.llmops.studio.run.WorkerOffer;
 import dev.llmops.studio.security.Permission;
+import dev.llmops.studio.serving.ReplicaAssignment;
+import dev.llmops.studio.serving.ReplicaCoordinator;
+import dev.llmops.studio.serving.ReplicaEvent;
+import dev.llmops.studio.serving.ReplicaState;
+import dev.llmops.studio.serving.ReplicaWork;
 import dev.llmops.studio.security.RequiresPermission;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,6 +36,7 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 /**
  * The worker protocol over HTTP, for remote workers holding a worker token. Every call names the worker, and a
@@ -50,11 +57,14 @@ class WorkerProtocolController {
     private final WorkerGateway gateway;
     private final TaskDispatcher dispatcher;
     private final WorkerRepository workers;
+    private final ReplicaCoordinator replicaCoordinator;
 
-    WorkerProtocolController(WorkerGateway gateway, TaskDispatcher dispatcher, WorkerRepository workers) {
+    WorkerProtocolController(WorkerGateway gateway, TaskDispatcher dispatcher, WorkerRepository workers,
+            ReplicaCoordinator replicaCoordinator) {
         this.gateway = gateway;
         this.dispatcher = dispatcher;
         this.workers = workers;
+        this.replicaCoordinator = replicaCoordinator;
     }
 
     record Registration(String workerId, String name, int slots, Capabilities capabilities) {
@@ -236,6 +246,70 @@ class WorkerProtocolController {
             @AuthenticationPrincipal WorkerTokenPrincipal token) {
         requireOwn(workerId, token);
         dispatcher.cancelled(taskId, workerId);
+        return ResponseEntity.noContent().build();
+    }
+
+    // ---- serving replicas ----
+
+    record ReplicaReport(ReplicaState state, String message) {
+    }
+
+    record ReplicaWorkRequest(long waitMs) {
+    }
+
+    record ReplicaEvents(List<ReplicaEvent> events) {
+    }
+
+    /** The model replicas this worker should run; asking also places waiting replicas on it. */
+    @GetMapping("/workers/{workerId}/replicas")
+    List<ReplicaAssignment> replicas(@PathVariable String workerId,
+            @AuthenticationPrincipal WorkerTokenPrincipal token) {
+        requireOwn(workerId, token);
+        workers.heartbeat(workerId);
+        return replicaCoordinator.assignments(workerId);
+    }
+
+    /** The decrypted model package of a replica assigned to this worker (checked by the worker against its address). */
+    @GetMapping(value = "/workers/{workerId}/replicas/{replicaId}/model",
+            produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+    ResponseEntity<StreamingResponseBody> replicaModel(@PathVariable String workerId, @PathVariable long replicaId,
+            @AuthenticationPrincipal WorkerTokenPrincipal token) throws IOException {
+        requireOwn(workerId, token);
+        InputStream model = replicaCoordinator.modelPackage(workerId, replicaId);
+        StreamingResponseBody body = out -> {
+            try (InputStream in = model) {
+                in.transferTo(out);
+            }
+        };
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM).body(body);
+    }
+
+    @PostMapping("/workers/{workerId}/replicas/{replicaId}/report")
+    ResponseEntity<Void> replicaReport(@PathVariable String workerId, @PathVariable long replicaId,
+            @RequestBody ReplicaReport report, @AuthenticationPrincipal WorkerTokenPrincipal token) {
+        requireOwn(workerId, token);
+        if (report.state() == null) {
+            throw new InvalidRequestException("state", "Send the replica's state.");
+        }
+        replicaCoordinator.report(workerId, replicaId, report.state(), report.message());
+        return ResponseEntity.noContent().build();
+    }
+
+    /** Long-poll for a replica's new requests; also its health signal. */
+    @PostMapping("/workers/{workerId}/replicas/{replicaId}/work")
+    ReplicaWork replicaWork(@PathVariable String workerId, @PathVariable long replicaId,
+            @RequestBody ReplicaWorkRequest request, @AuthenticationPrincipal WorkerTokenPrincipal token)
+            throws InterruptedException {
+        requireOwn(workerId, token);
+        Duration wait = Duration.ofMillis(Math.max(0, Math.min(request.waitMs(), MAX_LEASE_WAIT.toMillis())));
+        return replicaCoordinator.work(workerId, replicaId, wait);
+    }
+
+    @PostMapping("/workers/{workerId}/replicas/{replicaId}/events")
+    ResponseEntity<Void> replicaEvents(@PathVariable String workerId, @PathVariable long replicaId,
+            @RequestBody ReplicaEvents events, @AuthenticationPrincipal WorkerTokenPrincipal token) {
+        requireOwn(workerId, token);
+        replicaCoordinator.events(workerId, replicaId, events.events() == null ? List.of() : events.events());
         return ResponseEntity.noContent().build();
     }
 

@@ -68,6 +68,26 @@ class SecurityConfiguration {
         return PasswordEncoderFactories.createDelegatingPasswordEncoder();
     }
 
+    /**
+     * The OpenAI-compatible API authenticates endpoint API keys itself (serving feature), so that refusals come in
+     * OpenAI's error format that its clients understand; here it is only stateless and free of CSRF and sessions.
+     */
+    @Bean
+    @Order(0)
+    SecurityFilterChain openAiApiSecurity(HttpSecurity http) throws Exception {
+        http.securityMatcher("/v1/**")
+                .csrf(AbstractHttpConfigurer::disable)
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(AbstractHttpConfigurer::disable)
+                .formLogin(AbstractHttpConfigurer::disable)
+                .httpBasic(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable)
+                .anonymous(withDefaults())
+                .authorizeHttpRequests(auth -> auth.anyRequest().permitAll());
+        securityHeaders(http);
+        return http.build();
+    }
+
     @Bean
     @Order(1)
     SecurityFilterChain apiSecurity(HttpSecurity http, List<BearerTokenAuthenticator> tokens) throws Exception {
