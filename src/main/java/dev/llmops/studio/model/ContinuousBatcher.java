@@ -143,7 +143,7 @@ public final class ContinuousBatcher {
     /** The prompt in one forward and the first token from its logits. */
     private void start(Request request) {
         request.sequence = decoder.newSequence(request.prompt.length + request.maxOutput);
-        float[] logits = decoder.append(request.sequence, request.prompt);
+        float[] logits = requireFinite(decoder.append(request.sequence, request.prompt));
         if (request.accept(request.sampler.next(logits))) {
             running.add(request);
         }
@@ -164,11 +164,25 @@ public final class ContinuousBatcher {
         List<Request> continuing = new ArrayList<>(running.size());
         for (int i = 0; i < sequences.length; i++) {
             Request request = running.get(i);
-            if (request.accept(request.sampler.next(logits[i]))) {
+            if (request.accept(request.sampler.next(requireFinite(logits[i])))) {
                 continuing.add(request);
             }
         }
         running = continuing;
+    }
+
+    /**
+     * Scores that are NaN or infinite mean broken weights (a diverged checkpoint): sampling from them would pick
+     * token 0 forever and look like an answer, so the step fails instead and its caller reports a server error.
+     */
+    private static float[] requireFinite(float[] logits) {
+        for (float logit : logits) {
+            if (!Float.isFinite(logit)) {
+                throw new IllegalStateException("the model produced non-finite scores (NaN or infinity); its weights"
+                        + " are broken");
+            }
+        }
+        return logits;
     }
 
     /** Requests in the running batch after the last step. */
