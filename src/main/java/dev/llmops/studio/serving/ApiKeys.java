@@ -1,6 +1,5 @@
 package dev.llmops.studio.serving;
 
-import dev.llmops.studio.db.tables.records.ServingEndpointRecord;
 import dev.llmops.studio.security.SecretTokens;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,8 +57,8 @@ class ApiKeys {
         return caller;
     }
 
-    private static Caller caller(ApiKeyInfo key, ServingEndpointRecord endpoint) {
-        return new Caller(key.id(), endpoint.getId(), endpoint.getName(), endpoint.getMaxTokens(),
-                key.requestsPerMinute(), key.tokensPerMinute(), endpoint.getStoppedAt() != null, key.lastUsedAt());
+    private static Caller caller(ApiKeyInfo key, StoredEndpoint endpoint) {
+        return new Caller(key.id(), endpoint.id(), endpoint.name(), endpoint.settings().maxTokens(),
+                key.requestsPerMinute(), key.tokensPerMinute(), endpoint.stoppedAt() != null, key.lastUsedAt());
     }
 }

@@ -1,6 +1,5 @@
 package dev.llmops.studio.serving;
 
-import dev.llmops.studio.db.tables.records.ServingEndpointRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -59,33 +58,33 @@ class Autoscaler {
 
     /** One pass over all endpoints. */
     void run() {
-        for (ServingEndpointRecord endpoint : repository.running()) {
+        for (StoredEndpoint endpoint : repository.running()) {
             try {
                 rollBackFailingCanary(endpoint);
                 transactions.executeWithoutResult(status -> scale(endpoint));
             } catch (RuntimeException e) {
-                log.warn("Autoscaling endpoint {} failed: {}", endpoint.getName(), e.toString());
+                log.warn("Autoscaling endpoint {} failed: {}", endpoint.name(), e.toString());
             }
         }
         coordinator.reconcile();
         long now = System.currentTimeMillis();
         if (now - lastRetentionRun > Duration.ofHours(1).toMillis()) {
             lastRetentionRun = now;
-            for (ServingEndpointRecord endpoint : repository.all()) {
-                repository.deleteRequestsBefore(endpoint.getId(),
-                        OffsetDateTime.now(clock).minusDays(endpoint.getLogRetentionDays()));
+            for (StoredEndpoint endpoint : repository.all()) {
+                repository.deleteRequestsBefore(endpoint.id(),
+                        OffsetDateTime.now(clock).minusDays(endpoint.settings().logRetentionDays()));
             }
         }
     }
 
-    private void scale(ServingEndpointRecord endpoint) {
-        EndpointSettings settings = EndpointRepository.settings(endpoint);
-        for (DeploymentInfo deployment : repository.currentDeployments(endpoint.getId())) {
+    private void scale(StoredEndpoint endpoint) {
+        EndpointSettings settings = endpoint.settings();
+        for (DeploymentInfo deployment : repository.currentDeployments(endpoint.id())) {
             if (deployment.state() == DeploymentState.STARTING) {
                 continue;
             }
             ReplicaHub.DeploymentLoad load = hub.load(deployment.id());
-            int parked = deployment.trafficPercent() == 100 ? hub.parked(endpoint.getName()) : 0;
+            int parked = deployment.trafficPercent() == 100 ? hub.parked(endpoint.name()) : 0;
             int requests = load.queued() + load.inFlight() + parked;
             int byRequests = (int) Math.ceil(requests / (double) settings.maxBatchSize());
             int byTokens = (int) Math.ceil(load.outstandingTokens() / (double) tokensPerReplica);
@@ -118,11 +117,11 @@ class Autoscaler {
         }
     }
 
-    private void decide(ServingEndpointRecord endpoint, DeploymentInfo deployment, int from, int to,
+    private void decide(StoredEndpoint endpoint, DeploymentInfo deployment, int from, int to,
             String message) {
         repository.setWantedReplicas(deployment.id(), to);
-        repository.insertEvent(endpoint.getId(), "scale", message, "autoscaler", OffsetDateTime.now(clock));
-        log.info("Endpoint {}: {}", endpoint.getName(), message);
+        repository.insertEvent(endpoint.id(), "scale", message, "autoscaler", OffsetDateTime.now(clock));
+        log.info("Endpoint {}: {}", endpoint.name(), message);
     }
 
     private void watch(RequestOutcome outcome) {
@@ -138,7 +137,7 @@ class Autoscaler {
         }
     }
 
-    private void rollBackFailingCanary(ServingEndpointRecord endpoint) {
+    private void rollBackFailingCanary(StoredEndpoint endpoint) {
         EndpointInfo info = endpoints.info(endpoint);
         info.canary().ifPresent(canary -> {
             Deque<Boolean> window = recentErrors.get(canary.id());
@@ -152,12 +151,12 @@ class Autoscaler {
                 errors = window.stream().filter(Boolean::booleanValue).count();
             }
             double rate = count == 0 ? 0 : errors / (double) count;
-            if (count >= CANARY_MIN_REQUESTS && rate > endpoint.getRollbackErrorRate()) {
+            if (count >= CANARY_MIN_REQUESTS && rate > endpoint.settings().rollbackErrorRate()) {
                 String reason = String.format(Locale.ROOT, "canary %s failed %d of its last %d requests (%.0f %%,"
                         + " threshold %.0f %%)", canary.label(), errors, count, 100 * rate,
-                        100 * endpoint.getRollbackErrorRate());
+                        100 * endpoint.settings().rollbackErrorRate());
                 transactions.executeWithoutResult(status ->
-                        endpoints.rollbackAs(endpoint.getName(), "autoscaler", reason));
+                        endpoints.rollbackAs(endpoint.name(), "autoscaler", reason));
                 recentErrors.remove(canary.id());
             }
         });

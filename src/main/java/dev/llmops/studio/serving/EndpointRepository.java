@@ -29,25 +29,33 @@ class EndpointRepository {
     }
 
     /** The endpoint row, locked, so deployment changes of one endpoint happen one at a time. */
-    Optional<ServingEndpointRecord> lockByName(String name) {
-        return db.selectFrom(SERVING_ENDPOINT).where(SERVING_ENDPOINT.NAME.eq(name)).forUpdate().fetchOptional();
+    Optional<StoredEndpoint> lockByName(String name) {
+        return db.selectFrom(SERVING_ENDPOINT).where(SERVING_ENDPOINT.NAME.eq(name)).forUpdate()
+                .fetchOptional(EndpointRepository::endpoint);
     }
 
-    Optional<ServingEndpointRecord> byName(String name) {
-        return db.selectFrom(SERVING_ENDPOINT).where(SERVING_ENDPOINT.NAME.eq(name)).fetchOptional();
+    Optional<StoredEndpoint> byName(String name) {
+        return db.selectFrom(SERVING_ENDPOINT).where(SERVING_ENDPOINT.NAME.eq(name))
+                .fetchOptional(EndpointRepository::endpoint);
     }
 
-    Optional<ServingEndpointRecord> byId(long id) {
-        return db.selectFrom(SERVING_ENDPOINT).where(SERVING_ENDPOINT.ID.eq(id)).fetchOptional();
+    Optional<StoredEndpoint> byId(long id) {
+        return db.selectFrom(SERVING_ENDPOINT).where(SERVING_ENDPOINT.ID.eq(id))
+                .fetchOptional(EndpointRepository::endpoint);
     }
 
-    List<ServingEndpointRecord> all() {
-        return db.selectFrom(SERVING_ENDPOINT).orderBy(SERVING_ENDPOINT.NAME).fetch();
+    List<StoredEndpoint> all() {
+        return db.selectFrom(SERVING_ENDPOINT).orderBy(SERVING_ENDPOINT.NAME).fetch(EndpointRepository::endpoint);
     }
 
-    List<ServingEndpointRecord> running() {
+    List<StoredEndpoint> running() {
         return db.selectFrom(SERVING_ENDPOINT).where(SERVING_ENDPOINT.STOPPED_AT.isNull())
-                .orderBy(SERVING_ENDPOINT.NAME).fetch();
+                .orderBy(SERVING_ENDPOINT.NAME).fetch(EndpointRepository::endpoint);
+    }
+
+    private static StoredEndpoint endpoint(ServingEndpointRecord r) {
+        return new StoredEndpoint(r.getId(), r.getName(), settings(r), r.getCreatedBy(), r.getCreatedAt(),
+                r.getStoppedAt());
     }
 
     long insertEndpoint(String name, EndpointSettings settings, String createdBy, OffsetDateTime now) {
@@ -84,7 +92,7 @@ class EndpointRepository {
         record.setLogRetentionDays(settings.logRetentionDays());
     }
 
-    static EndpointSettings settings(ServingEndpointRecord record) {
+    private static EndpointSettings settings(ServingEndpointRecord record) {
         return new EndpointSettings(record.getMinReplicas(), record.getMaxReplicas(), record.getMaxBatchSize(),
                 record.getMaxBatchDelayMs(), record.getMaxTokens(), record.getRollbackErrorRate(),
                 record.getLogRequests(), record.getRedactPii(), record.getLogRetentionDays());
@@ -287,19 +295,37 @@ class EndpointRepository {
                 .fetch(r -> new EndpointEvent(r.getAt(), r.getKind(), r.getMessage(), r.getActor()));
     }
 
-    void insertRequests(List<EndpointRequestRecord> records) {
-        if (!records.isEmpty()) {
-            db.batchInsert(records).execute();
+    void insertRequests(List<LoggedRequest> requests) {
+        if (requests.isEmpty()) {
+            return;
         }
+        List<EndpointRequestRecord> records = new java.util.ArrayList<>(requests.size());
+        for (LoggedRequest request : requests) {
+            EndpointRequestRecord record = db.newRecord(ENDPOINT_REQUEST);
+            record.setEndpointId(request.endpointId());
+            record.setDeploymentId(request.deploymentId());
+            record.setApiKeyId(request.apiKeyId());
+            record.setAt(request.at());
+            record.setKind(request.kind());
+            record.setPrompt(request.prompt());
+            record.setResponse(request.response());
+            record.setPromptTokens(request.promptTokens());
+            record.setCompletionTokens(request.completionTokens());
+            record.setLatencyMs(request.latencyMs());
+            record.setFirstTokenMs(request.firstTokenMs());
+            record.setStatus(request.status());
+            record.setError(request.error());
+            records.add(record);
+        }
+        db.batchInsert(records).execute();
     }
 
-    EndpointRequestRecord newRequestRecord() {
-        return db.newRecord(ENDPOINT_REQUEST);
-    }
-
-    List<EndpointRequestRecord> recentRequests(long endpointId, int limit) {
+    List<LoggedRequest> recentRequests(long endpointId, int limit) {
         return db.selectFrom(ENDPOINT_REQUEST).where(ENDPOINT_REQUEST.ENDPOINT_ID.eq(endpointId))
-                .orderBy(ENDPOINT_REQUEST.ID.desc()).limit(limit).fetch();
+                .orderBy(ENDPOINT_REQUEST.ID.desc()).limit(limit)
+                .fetch(r -> new LoggedRequest(r.getEndpointId(), r.getDeploymentId(), r.getApiKeyId(), r.getAt(),
+                        r.getKind(), r.getPrompt(), r.getResponse(), r.getPromptTokens(), r.getCompletionTokens(),
+                        r.getLatencyMs(), r.getFirstTokenMs(), r.getStatus(), r.getError()));
     }
 
     int deleteRequestsBefore(long endpointId, OffsetDateTime before) {

@@ -1,6 +1,5 @@
 package dev.llmops.studio.serving;
 
-import dev.llmops.studio.db.tables.records.ServingEndpointRecord;
 import dev.llmops.studio.platform.ConflictException;
 import dev.llmops.studio.platform.InvalidRequestException;
 import dev.llmops.studio.platform.NotFoundException;
@@ -72,13 +71,13 @@ public class EndpointService {
     @Transactional(readOnly = true)
     public List<DeploymentInfo> history(String name) {
         currentUser.require(Permission.ENDPOINTS_VIEW);
-        return repository.allDeployments(existing(name).getId());
+        return repository.allDeployments(existing(name).id());
     }
 
     @Transactional(readOnly = true)
     public List<ReplicaInfo> replicas(String name) {
         currentUser.require(Permission.ENDPOINTS_VIEW);
-        List<Long> deployments = repository.allDeployments(existing(name).getId()).stream()
+        List<Long> deployments = repository.allDeployments(existing(name).id()).stream()
                 .map(DeploymentInfo::id).toList();
         return deployments.isEmpty() ? List.of() : repository.recentReplicas(deployments, 20);
     }
@@ -86,7 +85,7 @@ public class EndpointService {
     @Transactional(readOnly = true)
     public List<EndpointEvent> events(String name, int limit) {
         currentUser.require(Permission.ENDPOINTS_VIEW);
-        return repository.events(existing(name).getId(), limit);
+        return repository.events(existing(name).id(), limit);
     }
 
     /** Requests waiting or running per deployment now. */
@@ -128,7 +127,7 @@ public class EndpointService {
                 .orElseThrow(() -> new NotFoundException("No version " + command.modelVersion() + " of model “"
                         + command.modelName() + "”."));
         OffsetDateTime now = now();
-        Optional<ServingEndpointRecord> existing = repository.lockByName(name);
+        Optional<StoredEndpoint> existing = repository.lockByName(name);
         long endpointId;
         EndpointSettings settings;
         List<DeploymentInfo> current;
@@ -137,11 +136,11 @@ public class EndpointService {
             endpointId = repository.insertEndpoint(name, settings, actor, now);
             current = List.of();
         } else {
-            endpointId = existing.get().getId();
-            settings = command.settings() == null ? EndpointRepository.settings(existing.get())
+            endpointId = existing.get().id();
+            settings = command.settings() == null ? existing.get().settings()
                     : checked(command.settings());
             repository.updateSettings(endpointId, settings);
-            if (existing.get().getStoppedAt() != null) {
+            if (existing.get().stoppedAt() != null) {
                 repository.setStopped(endpointId, null);
             }
             current = repository.currentDeployments(endpointId);
@@ -181,7 +180,7 @@ public class EndpointService {
     @Transactional
     public EndpointInfo promote(String name) {
         currentUser.require(Permission.ENDPOINTS_DEPLOY);
-        ServingEndpointRecord endpoint = repository.lockByName(name).orElseThrow(() -> notFound(name));
+        StoredEndpoint endpoint = repository.lockByName(name).orElseThrow(() -> notFound(name));
         EndpointInfo info = info(endpoint);
         DeploymentInfo canary = info.canary().orElseThrow(() -> new ConflictException("canary",
                 "Endpoint " + name + " has no canary to promote."));
@@ -193,10 +192,10 @@ public class EndpointService {
         }
         repository.updateDeployment(canary.id(), DeploymentState.ACTIVE, 100, null);
         String actor = currentUser.usernameOrSystem();
-        repository.insertEvent(endpoint.getId(), "promote", canary.label() + " promoted to all traffic by " + actor,
+        repository.insertEvent(endpoint.id(), "promote", canary.label() + " promoted to all traffic by " + actor,
                 actor, now);
         audit.record("endpoint.promoted", name, canary.label());
-        coordinator.publishRoute(endpoint.getId());
+        coordinator.publishRoute(endpoint.id());
         afterCommit(coordinator::reconcile);
         return info(endpoint);
     }
@@ -212,7 +211,7 @@ public class EndpointService {
     }
 
     EndpointInfo rollbackAs(String name, String actor, String reason) {
-        ServingEndpointRecord endpoint = repository.lockByName(name).orElseThrow(() -> notFound(name));
+        StoredEndpoint endpoint = repository.lockByName(name).orElseThrow(() -> notFound(name));
         EndpointInfo info = info(endpoint);
         OffsetDateTime now = now();
         Optional<DeploymentInfo> stable = info.stable();
@@ -222,24 +221,24 @@ public class EndpointService {
         if (!dropped.isEmpty() && stable.isPresent()) {
             dropped.forEach(d -> coordinator.retire(d, now));
             repository.updateDeployment(stable.get().id(), DeploymentState.ACTIVE, 100, null);
-            repository.insertEvent(endpoint.getId(), "rollback", "Rolled back to " + stable.get().label()
+            repository.insertEvent(endpoint.id(), "rollback", "Rolled back to " + stable.get().label()
                     + " (" + dropped.stream().map(DeploymentInfo::label).toList() + " removed)" + because, actor, now);
             audit.recordAs(actor, "endpoint.rolled_back", name, "to " + stable.get().label()
                     + (reason == null ? "" : " automatically: " + reason));
         } else {
-            DeploymentInfo previous = repository.allDeployments(endpoint.getId()).stream()
+            DeploymentInfo previous = repository.allDeployments(endpoint.id()).stream()
                     .filter(d -> d.state() == DeploymentState.RETIRED)
                     .filter(d -> stable.isEmpty() || d.modelVersionId() != stable.get().modelVersionId())
                     .findFirst().orElseThrow(() -> new ConflictException("rollback", "Endpoint " + name
                             + " has no earlier version to roll back to."));
-            repository.insertDeployment(endpoint.getId(), previous.modelVersionId(), previous.modelName(),
-                    previous.modelVersion(), DeploymentState.STARTING, 0, 0, endpoint.getMinReplicas(), actor, now);
-            repository.insertEvent(endpoint.getId(), "rollback", "Rolling back to " + previous.label() + because
+            repository.insertDeployment(endpoint.id(), previous.modelVersionId(), previous.modelName(),
+                    previous.modelVersion(), DeploymentState.STARTING, 0, 0, endpoint.settings().minReplicas(), actor, now);
+            repository.insertEvent(endpoint.id(), "rollback", "Rolling back to " + previous.label() + because
                     + "; " + stable.map(DeploymentInfo::label).orElse("the current version")
                     + " serves until it is ready", actor, now);
             audit.recordAs(actor, "endpoint.rolled_back", name, "to " + previous.label());
         }
-        coordinator.publishRoute(endpoint.getId());
+        coordinator.publishRoute(endpoint.id());
         afterCommit(coordinator::reconcile);
         return info(endpoint);
     }
@@ -251,7 +250,7 @@ public class EndpointService {
         if (percent < 1 || percent > 99) {
             throw new InvalidRequestException("percent", "A canary takes 1 to 99 % of the traffic.");
         }
-        ServingEndpointRecord endpoint = repository.lockByName(name).orElseThrow(() -> notFound(name));
+        StoredEndpoint endpoint = repository.lockByName(name).orElseThrow(() -> notFound(name));
         EndpointInfo info = info(endpoint);
         DeploymentInfo canary = info.canary().orElseThrow(() -> new ConflictException("canary",
                 "Endpoint " + name + " has no canary."));
@@ -259,41 +258,41 @@ public class EndpointService {
         repository.updateDeployment(canary.id(), DeploymentState.ACTIVE, percent, null);
         repository.updateDeployment(stable.id(), DeploymentState.ACTIVE, 100 - percent, null);
         String actor = currentUser.usernameOrSystem();
-        repository.insertEvent(endpoint.getId(), "canary", canary.label() + " now takes " + percent + " %", actor,
+        repository.insertEvent(endpoint.id(), "canary", canary.label() + " now takes " + percent + " %", actor,
                 now());
         audit.record("endpoint.traffic_changed", name, canary.label() + " " + percent + " %");
-        coordinator.publishRoute(endpoint.getId());
+        coordinator.publishRoute(endpoint.id());
         return info(endpoint);
     }
 
     @Transactional
     public EndpointInfo updateSettings(String name, EndpointSettings settings) {
         currentUser.require(Permission.ENDPOINTS_DEPLOY);
-        ServingEndpointRecord endpoint = repository.lockByName(name).orElseThrow(() -> notFound(name));
-        repository.updateSettings(endpoint.getId(), checked(settings));
-        for (DeploymentInfo deployment : repository.currentDeployments(endpoint.getId())) {
+        StoredEndpoint endpoint = repository.lockByName(name).orElseThrow(() -> notFound(name));
+        repository.updateSettings(endpoint.id(), checked(settings));
+        for (DeploymentInfo deployment : repository.currentDeployments(endpoint.id())) {
             int wanted = Math.max(settings.minReplicas(), Math.min(settings.maxReplicas(), deployment.replicas()));
             repository.setWantedReplicas(deployment.id(), wanted);
         }
         String actor = currentUser.usernameOrSystem();
-        repository.insertEvent(endpoint.getId(), "settings", "Settings changed by " + actor + ": replicas "
+        repository.insertEvent(endpoint.id(), "settings", "Settings changed by " + actor + ": replicas "
                 + settings.minReplicas() + "–" + settings.maxReplicas() + ", batch " + settings.maxBatchSize()
                 + ", max tokens " + settings.maxTokens(), actor, now());
         audit.record("endpoint.settings_changed", name, settings.toString());
         afterCommit(coordinator::reconcile);
-        return info(repository.byId(endpoint.getId()).orElseThrow());
+        return info(repository.byId(endpoint.id()).orElseThrow());
     }
 
     /** Stops serving: requests get 404, replicas finish what they hold. The endpoint can be deployed again. */
     @Transactional
     public void stop(String name) {
         currentUser.require(Permission.ENDPOINTS_DEPLOY);
-        ServingEndpointRecord endpoint = repository.lockByName(name).orElseThrow(() -> notFound(name));
+        StoredEndpoint endpoint = repository.lockByName(name).orElseThrow(() -> notFound(name));
         OffsetDateTime now = now();
-        repository.currentDeployments(endpoint.getId()).forEach(d -> coordinator.retire(d, now));
-        repository.setStopped(endpoint.getId(), now);
+        repository.currentDeployments(endpoint.id()).forEach(d -> coordinator.retire(d, now));
+        repository.setStopped(endpoint.id(), now);
         String actor = currentUser.usernameOrSystem();
-        repository.insertEvent(endpoint.getId(), "stop", "Stopped by " + actor, actor, now);
+        repository.insertEvent(endpoint.id(), "stop", "Stopped by " + actor, actor, now);
         audit.record("endpoint.stopped", name, null);
         hub.unroute(name);
     }
@@ -303,21 +302,21 @@ public class EndpointService {
     @Transactional(readOnly = true)
     public List<ApiKeyInfo> keys(String name) {
         currentUser.require(Permission.ENDPOINTS_VIEW);
-        return repository.keys(existing(name).getId());
+        return repository.keys(existing(name).id());
     }
 
     /** A new key for the endpoint; {@code null} limits mean unlimited. */
     @Transactional
     public CreatedApiKey createKey(String name, String keyName, Integer requestsPerMinute, Integer tokensPerMinute) {
         currentUser.require(Permission.ENDPOINTS_KEYS);
-        ServingEndpointRecord endpoint = existing(name);
+        StoredEndpoint endpoint = existing(name);
         String checkedName = SecretTokens.checkedName(keyName, "“support bot”");
         if ((requestsPerMinute != null && requestsPerMinute < 1) || (tokensPerMinute != null && tokensPerMinute < 1)) {
             throw new InvalidRequestException("limits", "Rate limits are at least 1 per minute, or empty for none.");
         }
         String secret = SecretTokens.generate(KEY_PREFIX);
         String actor = currentUser.usernameOrSystem();
-        long id = repository.insertKey(endpoint.getId(), checkedName, SecretTokens.visiblePrefix(secret),
+        long id = repository.insertKey(endpoint.id(), checkedName, SecretTokens.visiblePrefix(secret),
                 SecretTokens.sha256(secret), requestsPerMinute, tokensPerMinute, actor, now());
         audit.record("endpoint.key_created", name, checkedName);
         return new CreatedApiKey(secret, repository.key(id).orElseThrow());
@@ -326,8 +325,8 @@ public class EndpointService {
     @Transactional
     public void revokeKey(String name, long keyId) {
         currentUser.require(Permission.ENDPOINTS_KEYS);
-        ServingEndpointRecord endpoint = existing(name);
-        ApiKeyInfo key = repository.key(keyId).filter(k -> k.endpointId() == endpoint.getId())
+        StoredEndpoint endpoint = existing(name);
+        ApiKeyInfo key = repository.key(keyId).filter(k -> k.endpointId() == endpoint.id())
                 .orElseThrow(() -> new NotFoundException("No key " + keyId + " on endpoint " + name + "."));
         repository.revokeKey(keyId, now());
         audit.record("endpoint.key_revoked", name, key.name());
@@ -335,8 +334,8 @@ public class EndpointService {
 
     // ---- helpers ----
 
-    EndpointInfo info(ServingEndpointRecord endpoint) {
-        List<DeploymentInfo> deployments = repository.currentDeployments(endpoint.getId());
+    EndpointInfo info(StoredEndpoint endpoint) {
+        List<DeploymentInfo> deployments = repository.currentDeployments(endpoint.id());
         int ready = 0;
         int wanted = 0;
         boolean failing = false;
@@ -350,19 +349,19 @@ public class EndpointService {
                     && replicas.stream().noneMatch(r -> r.state().live());
         }
         EndpointStatus status;
-        if (endpoint.getStoppedAt() != null) {
+        if (endpoint.stoppedAt() != null) {
             status = EndpointStatus.STOPPED;
         } else if (ready == 0) {
             status = failing ? EndpointStatus.FAILED : EndpointStatus.DEPLOYING;
         } else {
             status = ready >= wanted ? EndpointStatus.READY : EndpointStatus.DEGRADED;
         }
-        return new EndpointInfo(endpoint.getId(), endpoint.getName(), EndpointRepository.settings(endpoint), status,
-                deployments, ready, wanted, endpoint.getCreatedBy(), endpoint.getCreatedAt(),
-                endpoint.getStoppedAt());
+        return new EndpointInfo(endpoint.id(), endpoint.name(), endpoint.settings(), status,
+                deployments, ready, wanted, endpoint.createdBy(), endpoint.createdAt(),
+                endpoint.stoppedAt());
     }
 
-    private ServingEndpointRecord existing(String name) {
+    private StoredEndpoint existing(String name) {
         return repository.byName(name).orElseThrow(() -> notFound(name));
     }
 

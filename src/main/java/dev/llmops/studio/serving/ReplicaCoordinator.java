@@ -1,6 +1,5 @@
 package dev.llmops.studio.serving;
 
-import dev.llmops.studio.db.tables.records.ServingEndpointRecord;
 import dev.llmops.studio.registry.ModelRegistryService;
 import dev.llmops.studio.registry.ModelVersionInfo;
 import java.io.IOException;
@@ -75,8 +74,8 @@ public class ReplicaCoordinator {
                 repository.setReplicaState(replica.id(), ReplicaState.STOPPED, "the server restarted", now());
             }
         });
-        for (ServingEndpointRecord endpoint : repository.running()) {
-            publishRoute(endpoint.getId());
+        for (StoredEndpoint endpoint : repository.running()) {
+            publishRoute(endpoint.id());
         }
         reconcile();
     }
@@ -112,9 +111,9 @@ public class ReplicaCoordinator {
     private Optional<ReplicaAssignment> assignment(ReplicaInfo replica) {
         return repository.deployment(replica.deploymentId()).flatMap(deployment -> repository
                 .byId(deployment.endpointId()).flatMap(endpoint -> registry.versionById(deployment.modelVersionId())
-                        .map(version -> new ReplicaAssignment(replica.id(), deployment.id(), endpoint.getName(),
-                                deployment.label(), version.artifact(), endpoint.getMaxBatchSize(),
-                                endpoint.getMaxBatchDelayMs()))));
+                        .map(version -> new ReplicaAssignment(replica.id(), deployment.id(), endpoint.name(),
+                                deployment.label(), version.artifact(), endpoint.settings().maxBatchSize(),
+                                endpoint.settings().maxBatchDelayMs()))));
     }
 
     /** The decrypted model package of a replica the worker runs. */
@@ -134,7 +133,7 @@ public class ReplicaCoordinator {
                         .execute(status -> repository.setReplicaState(replicaId, ReplicaState.READY, message,
                                 now())));
                 if (ready) {
-                    String endpoint = repository.byId(deployment.endpointId()).orElseThrow().getName();
+                    String endpoint = repository.byId(deployment.endpointId()).orElseThrow().name();
                     hub.replicaReady(replicaId, deployment.id(), endpoint, workerId);
                     reconcile();
                 }
@@ -192,11 +191,11 @@ public class ReplicaCoordinator {
 
     /** Brings every running endpoint's replicas and traffic in line with its deployments. */
     public synchronized void reconcile() {
-        for (ServingEndpointRecord endpoint : repository.running()) {
+        for (StoredEndpoint endpoint : repository.running()) {
             try {
-                transactions.executeWithoutResult(status -> reconcile(endpoint.getId()));
+                transactions.executeWithoutResult(status -> reconcile(endpoint.id()));
             } catch (RuntimeException e) {
-                log.warn("Reconciling endpoint {} failed: {}", endpoint.getName(), e.toString());
+                log.warn("Reconciling endpoint {} failed: {}", endpoint.name(), e.toString());
             }
         }
     }
@@ -290,14 +289,14 @@ public class ReplicaCoordinator {
 
     /** Tells the hub the endpoint's current traffic split. */
     void publishRoute(long endpointId) {
-        ServingEndpointRecord endpoint = repository.byId(endpointId).orElseThrow();
-        if (endpoint.getStoppedAt() != null) {
-            hub.unroute(endpoint.getName());
+        StoredEndpoint endpoint = repository.byId(endpointId).orElseThrow();
+        if (endpoint.stoppedAt() != null) {
+            hub.unroute(endpoint.name());
             return;
         }
         List<ReplicaHub.DeploymentRoute> routes = repository.currentDeployments(endpointId).stream()
                 .map(d -> new ReplicaHub.DeploymentRoute(d.id(), d.label(), d.trafficPercent())).toList();
-        hub.route(new ReplicaHub.EndpointRoute(endpointId, endpoint.getName(), routes));
+        hub.route(new ReplicaHub.EndpointRoute(endpointId, endpoint.name(), routes));
     }
 
     ModelVersionInfo modelOf(DeploymentInfo deployment) {

@@ -1,8 +1,6 @@
 package dev.llmops.studio.serving;
 
 import dev.llmops.studio.dataset.PiiDetector;
-import dev.llmops.studio.db.tables.records.EndpointRequestRecord;
-import dev.llmops.studio.db.tables.records.ServingEndpointRecord;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -32,7 +30,7 @@ class RequestLog implements SmartLifecycle {
     private final Clock clock;
     private final PiiDetector pii = new PiiDetector();
     private final BlockingQueue<RequestOutcome> queue = new LinkedBlockingQueue<>(QUEUE_LIMIT);
-    private final Map<Long, ServingEndpointRecord> endpoints = new ConcurrentHashMap<>();
+    private final Map<Long, StoredEndpoint> endpoints = new ConcurrentHashMap<>();
     private Thread writer;
     private volatile boolean running;
 
@@ -76,30 +74,22 @@ class RequestLog implements SmartLifecycle {
     }
 
     private void write(List<RequestOutcome> batch) {
-        List<EndpointRequestRecord> records = new ArrayList<>();
+        List<LoggedRequest> records = new ArrayList<>();
         OffsetDateTime now = OffsetDateTime.now(clock);
         for (RequestOutcome outcome : batch) {
-            ServingEndpointRecord endpoint = endpoints.computeIfAbsent(outcome.endpointId(),
+            StoredEndpoint endpoint = endpoints.computeIfAbsent(outcome.endpointId(),
                     id -> repository.byId(id).orElse(null));
-            if (endpoint == null || !endpoint.getLogRequests()) {
+            if (endpoint == null || !endpoint.settings().logRequests()) {
                 continue;
             }
-            boolean redact = endpoint.getRedactPii();
-            EndpointRequestRecord record = repository.newRequestRecord();
-            record.setEndpointId(outcome.endpointId());
-            record.setDeploymentId(outcome.deploymentId() == 0 ? null : outcome.deploymentId());
-            record.setApiKeyId(outcome.apiKeyId());
-            record.setAt(now);
-            record.setKind(outcome.request().chat() ? "chat" : "completion");
-            record.setPrompt(text(prompt(outcome.request()), redact));
-            record.setResponse(text(outcome.response(), redact));
-            record.setPromptTokens(outcome.promptTokens());
-            record.setCompletionTokens(outcome.completionTokens());
-            record.setLatencyMs(outcome.latencyNanos() / 1e6);
-            record.setFirstTokenMs(outcome.firstTextNanos() == 0 ? null : outcome.firstTextNanos() / 1e6);
-            record.setStatus(outcome.status());
-            record.setError(outcome.error() == null ? null : EndpointRepository.truncate(outcome.error(), 1000));
-            records.add(record);
+            boolean redact = endpoint.settings().redactPii();
+            records.add(new LoggedRequest(outcome.endpointId(),
+                    outcome.deploymentId() == 0 ? null : outcome.deploymentId(), outcome.apiKeyId(), now,
+                    outcome.request().chat() ? "chat" : "completion", text(prompt(outcome.request()), redact),
+                    text(outcome.response(), redact), outcome.promptTokens(), outcome.completionTokens(),
+                    outcome.latencyNanos() / 1e6, outcome.firstTextNanos() == 0 ? null : outcome.firstTextNanos() / 1e6,
+                    outcome.status(),
+                    outcome.error() == null ? null : EndpointRepository.truncate(outcome.error(), 1000)));
         }
         repository.insertRequests(records);
     }

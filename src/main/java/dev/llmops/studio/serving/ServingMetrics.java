@@ -24,7 +24,7 @@ public class ServingMetrics {
     static final String REQUESTS = "studio.serving.requests";
     static final String LATENCY = "studio.serving.latency";
     static final String FIRST_TOKEN = "studio.serving.time.to.first.token";
-    static final String TOKENS = "studio.serving.completion.tokens";
+    static final String COMPLETION = "studio.serving.completion";
     static final String IN_FLIGHT = "studio.serving.in.flight";
     static final String QUEUE_DEPTH = "studio.serving.queue.depth";
     private static final int SECONDS_KEPT = 900;
@@ -66,7 +66,7 @@ public class ServingMetrics {
                     .tags("endpoint", outcome.endpoint(), "version", outcome.version())
                     .register(meters).record(outcome.firstTextNanos(), TimeUnit.NANOSECONDS);
         }
-        DistributionSummary.builder(TOKENS).description("Completion tokens per request").baseUnit("tokens")
+        DistributionSummary.builder(COMPLETION).description("Completion tokens per request").baseUnit("tokens")
                 .tags("endpoint", outcome.endpoint(), "version", outcome.version())
                 .register(meters).record(outcome.completionTokens());
         windows.computeIfAbsent(outcome.endpoint(), e -> new Window()).add(outcome);
