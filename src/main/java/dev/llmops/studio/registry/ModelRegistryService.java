@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -46,13 +47,14 @@ public class ModelRegistryService {
     private final ModelRegistryRepository registry;
     private final ArtifactStore artifacts;
     private final ModelFiles files;
-    private final List<ModelVersionUsage> usages;
+    /** Asked when a version is deleted, not at start-up: the features using versions depend on this service. */
+    private final ObjectProvider<ModelVersionUsage> usages;
     private final CurrentUser currentUser;
     private final AuditLog audit;
     private final Clock clock;
 
     ModelRegistryService(ModelRegistryRepository registry, ArtifactStore artifacts, ModelFiles files,
-            List<ModelVersionUsage> usages, CurrentUser currentUser, AuditLog audit, Clock clock) {
+            ObjectProvider<ModelVersionUsage> usages, CurrentUser currentUser, AuditLog audit, Clock clock) {
         this.registry = registry;
         this.artifacts = artifacts;
         this.files = files;
@@ -250,7 +252,7 @@ public class ModelRegistryService {
         currentUser.require(Permission.MODELS_EDIT);
         ModelVersionInfo target = existing(modelName, version);
         List<String> uses = new ArrayList<>();
-        usages.forEach(usage -> uses.addAll(usage.usesOf(modelName, version)));
+        usages.orderedStream().forEach(usage -> uses.addAll(usage.usesOf(modelName, version)));
         if (!uses.isEmpty()) {
             throw new ConflictException(null, target.label() + " is in use by " + String.join(", ", uses)
                     + "; undeploy it first.");
