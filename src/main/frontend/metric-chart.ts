@@ -4,8 +4,9 @@
  * is loaded on first use from ./metric-chart/echarts, a chunk of its own.
  *
  * Property "chart" (JSON string, server -> chart):
- *   {"title": "Loss", "series": [{"name": "train_loss", "points": 5000, "data": [[step, value], ...]}, ...]}
- * "points" is how many the step stored; "data" may be thinned to fewer (the header then says so).
+ *   {"title": "Loss", "x": "step {x}", "series": [{"name": "train_loss", "points": 5000, "data": [[step, value], ...]}, ...]}
+ * "points" is how many the step stored; "data" may be thinned to fewer (the header then says so). "x" names an x
+ * value in the tooltip, {x} standing for the number ("step {x}" for training, "{x} s" for a live window).
  *
  * Every new value updates the existing ECharts instance with setOption (series matched by id), so pushes redraw
  * in place instead of re-creating the chart. Light DOM, so the theme's styles.css styles the header and frame.
@@ -33,6 +34,7 @@ interface SeriesData {
 
 interface ChartData {
   title: string;
+  x?: string;
   series: SeriesData[];
 }
 
@@ -208,12 +210,13 @@ class MetricChartElement extends HTMLElement {
           if (!list.length) {
             return '';
           }
+          const xText = (x: number) => escapeHtml((this.data?.x ?? 'step {x}').replace('{x}', formatValue(x)));
           const step = list[0].value[0];
           const rows = list.map((p) => {
-            const at = p.value[0] === step ? '' : ` <span style="color:${secondary}">(step ${p.value[0]})</span>`;
+            const at = p.value[0] === step ? '' : ` <span style="color:${secondary}">(${xText(p.value[0])})</span>`;
             return `${p.marker}${escapeHtml(p.seriesName)} <b>${formatValue(p.value[1])}</b>${at}`;
           });
-          return [`<span style="color:${secondary}">step ${step}</span>`, ...rows].join('<br>');
+          return [`<span style="color:${secondary}">${xText(step)}</span>`, ...rows].join('<br>');
         },
       },
       xAxis: {

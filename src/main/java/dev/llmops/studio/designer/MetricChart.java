@@ -30,10 +30,20 @@ public class MetricChart extends Component implements HasSize {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String title;
+    private final String xFormat;
     private String json;
 
     public MetricChart(String title) {
+        this(title, "step {x}");
+    }
+
+    /**
+     * @param xFormat how the tooltip names a point's x value, {@code {x}} standing for the number: "step {x}" for
+     *                training curves, "{x} s" for a live window whose x is seconds relative to now
+     */
+    public MetricChart(String title, String xFormat) {
         this.title = Objects.requireNonNull(title);
+        this.xFormat = Objects.requireNonNull(xFormat);
         addClassName("metric-chart");
         setSeries(List.of());
     }
@@ -56,7 +66,7 @@ public class MetricChart extends Component implements HasSize {
             entry.put("data", data);
             out.add(entry);
         }
-        String next = write(Map.of("title", title, "series", out));
+        String next = write(Map.of("title", title, "x", xFormat, "series", out));
         if (!next.equals(json)) {
             json = next;
             getElement().setProperty("chartData", next);

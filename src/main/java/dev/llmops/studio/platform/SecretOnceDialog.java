@@ -4,7 +4,6 @@ import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.dialog.Dialog;
-import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.textfield.TextField;
@@ -24,11 +23,7 @@ public class SecretOnceDialog extends Dialog {
         field.setValue(secret);
         field.setReadOnly(true);
         field.setWidth("36em");
-        Button copy = new Button("Copy", VaadinIcon.COPY.create(), e -> {
-            field.getElement().executeJs("navigator.clipboard && navigator.clipboard.writeText($0)", secret);
-            Notifications.success("Copied to the clipboard");
-        });
-        HorizontalLayout row = new HorizontalLayout(field, copy);
+        HorizontalLayout row = new HorizontalLayout(field, new CopyButton(() -> secret));
         row.setAlignItems(FlexComponent.Alignment.BASELINE);
         add(row);
         add(below);

@@ -45,7 +45,8 @@ import java.util.function.Function;
 
 /**
  * One registered model: its versions with lineage and scores; a version's model card, notes and actions
- * (candidate, production, download, delete); and two or more versions side by side with their loss curves.
+ * (candidate, production, download, delete, and those of other features such as deploy); and two or more
+ * versions side by side with their loss curves.
  */
 @Route("models/:name")
 @RequiresPermission(Permission.MODELS_VIEW)
@@ -54,16 +55,19 @@ public class ModelView extends VerticalLayout implements BeforeEnterObserver, Ha
     private final ModelRegistryService registry;
     private final RunService runs;
     private final CurrentUser currentUser;
+    private final List<ModelVersionActions> versionActions;
     private final Grid<ModelVersionInfo> versions = new Grid<>(ModelVersionInfo.class, false);
     private final Button compare = new Button("Compare selected", VaadinIcon.SPLIT_H.create());
     private final Div comparison = new Div();
     private final Div detail = new Div();
     private String name = "";
 
-    ModelView(ModelRegistryService registry, RunService runs, CurrentUser currentUser) {
+    ModelView(ModelRegistryService registry, RunService runs, CurrentUser currentUser,
+            List<ModelVersionActions> versionActions) {
         this.registry = registry;
         this.runs = runs;
         this.currentUser = currentUser;
+        this.versionActions = versionActions;
         setId("model-view");
         versions.setId("model-versions-grid");
         versions.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_COMPACT);
@@ -136,6 +140,7 @@ public class ModelView extends VerticalLayout implements BeforeEnterObserver, Ha
         heading.setId("model-version-title");
         HorizontalLayout actions = new HorizontalLayout();
         actions.setAlignItems(FlexComponent.Alignment.BASELINE);
+        versionActions.forEach(feature -> feature.actionsFor(version).forEach(actions::add));
         if (currentUser.has(Permission.MODELS_EDIT) && !version.aliases().contains(ModelRegistryService.CANDIDATE)) {
             Button candidate = new Button("Make candidate", e -> alias(version, ModelRegistryService.CANDIDATE));
             candidate.setId("make-candidate");
