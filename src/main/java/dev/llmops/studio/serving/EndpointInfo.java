@@ -8,11 +8,14 @@ public record EndpointInfo(long id, String name, EndpointSettings settings, Endp
                            List<DeploymentInfo> deployments, int readyReplicas, int wantedReplicas,
                            String createdBy, OffsetDateTime createdAt, OffsetDateTime stoppedAt) {
 
-    /** The deployment taking most of the traffic (the stable one during a canary). */
+    /**
+     * The deployment taking most of the traffic (the stable one during a canary); at an even split the older one,
+     * since a canary always deploys beside the version it is tested against.
+     */
     public java.util.Optional<DeploymentInfo> stable() {
         return deployments.stream().filter(d -> d.state() == DeploymentState.ACTIVE)
                 .max(java.util.Comparator.comparingInt(DeploymentInfo::trafficPercent)
-                        .thenComparingLong(DeploymentInfo::id));
+                        .thenComparing(java.util.Comparator.comparingLong(DeploymentInfo::id).reversed()));
     }
 
     public java.util.Optional<DeploymentInfo> canary() {

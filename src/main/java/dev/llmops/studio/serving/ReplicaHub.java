@@ -129,7 +129,10 @@ public class ReplicaHub implements SmartLifecycle {
 
     // ---- requests (from the gateway and the playground) ----
 
-    /** Sends the request to the endpoint; the answer goes to {@code sink}. */
+    /**
+     * Sends the request to the endpoint; the answer goes to {@code sink}: piece by piece when {@code streaming},
+     * else in one piece just before {@link GenerationSink#finished}.
+     */
     public Generation submit(String endpoint, ReplicaRequest request, boolean streaming, Long apiKeyId,
             GenerationSink sink) {
         RouteState route = routes.get(endpoint);
@@ -358,6 +361,13 @@ public class ReplicaHub implements SmartLifecycle {
             return;
         }
         try {
+            if (!job.streaming) {
+                // held back until now, so that a retry elsewhere cannot leave a lost replica's half answer in it
+                String text = job.response();
+                if (!text.isEmpty()) {
+                    job.sink.text(text);
+                }
+            }
             job.sink.finished(reason, promptTokens, completionTokens);
         } finally {
             publish(job, promptTokens, completionTokens, 200, null);
@@ -533,8 +543,12 @@ public class ReplicaHub implements SmartLifecycle {
             version = targetVersion;
         }
 
-        void retry() {
+        /** The next replica answers from the start: what the lost one generated is dropped. */
+        synchronized void retry() {
             attempts++;
+            response.setLength(0);
+            firstTextNanos = 0;
+            completionTokens = 0;
         }
 
         synchronized boolean textSent() {
@@ -551,7 +565,9 @@ public class ReplicaHub implements SmartLifecycle {
                 }
                 response.append(delta);
             }
-            sink.text(delta);
+            if (streaming) {
+                sink.text(delta);
+            }
         }
 
         synchronized String response() {

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.springframework.core.io.FileSystemResource;
+import org.springframework.core.io.InputStreamResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -36,7 +37,6 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 /**
  * The worker protocol over HTTP, for remote workers holding a worker token. Every call names the worker, and a
@@ -269,19 +269,18 @@ class WorkerProtocolController {
         return replicaCoordinator.assignments(workerId);
     }
 
-    /** The decrypted model package of a replica assigned to this worker (checked by the worker against its address). */
+    /**
+     * The decrypted model package of a replica assigned to this worker (checked by the worker against its address).
+     * Written on the request's own thread, as the task inputs are: an asynchronous body would end in an async
+     * dispatch that the stateless token chain no longer authenticates, cutting the download off.
+     */
     @GetMapping(value = "/workers/{workerId}/replicas/{replicaId}/model",
             produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
-    ResponseEntity<StreamingResponseBody> replicaModel(@PathVariable String workerId, @PathVariable long replicaId,
+    ResponseEntity<Resource> replicaModel(@PathVariable String workerId, @PathVariable long replicaId,
             @AuthenticationPrincipal WorkerTokenPrincipal token) throws IOException {
         requireOwn(workerId, token);
         InputStream model = replicaCoordinator.modelPackage(workerId, replicaId);
-        StreamingResponseBody body = out -> {
-            try (InputStream in = model) {
-                in.transferTo(out);
-            }
-        };
-        return ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM).body(body);
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM).body(new InputStreamResource(model));
     }
 
     @PostMapping("/workers/{workerId}/replicas/{replicaId}/report")

@@ -10,8 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Model packages for tests of serving, made once and kept under {@code target/serving-test-models/} (the recipe
@@ -27,6 +29,7 @@ import java.util.Map;
  *   <li>the completion prompt {@link #STORY_START} continues with {@link #STORY_REST}, then EOS.</li>
  * </ul>
  * Anything else gets some mixture of these. {@link #randomTinyPackage()} is the untrained preset, made in a second or two.
+ * {@link #brokenTinyPackage()} is the trained one with NaN weights, as a diverged training run leaves them.
  */
 public final class ServingTestModels {
 
@@ -62,6 +65,7 @@ public final class ServingTestModels {
 
     private static Path trained;
     private static Path random;
+    private static Path broken;
 
     private ServingTestModels() {
     }
@@ -88,6 +92,43 @@ public final class ServingTestModels {
             });
         }
         return random;
+    }
+
+    /**
+     * The trained package with NaN in the gains of the final norm, as a diverged run leaves its weights: it has the
+     * right shapes, so it registers and loads like any model, but every score it computes is NaN.
+     */
+    public static synchronized Path brokenTinyPackage() {
+        if (broken == null) {
+            Path source = trainedTinyPackage();
+            broken = cached("tiny-nan-" + RECIPE + ".zip", target -> {
+                Path folder = Files.createTempDirectory("broken-model-");
+                try {
+                    ModelPackage.unzip(source, folder);
+                    LlamaConfig config;
+                    Map<String, float[]> weights;
+                    try (CheckpointReader checkpoint = CheckpointReader.open(folder)) {
+                        config = checkpoint.config();
+                        weights = checkpoint.readWeights();
+                    }
+                    Arrays.fill(weights.get("model.norm.weight"), Float.NaN);
+                    try (Stream<Path> files = Files.list(folder)) {
+                        for (Path file : files.toList()) {
+                            String name = file.getFileName().toString();
+                            if (name.endsWith(".safetensors") || name.equals(CheckpointReader.INDEX_FILE)) {
+                                Files.delete(file);
+                            }
+                        }
+                    }
+                    CheckpointWriter.write(folder, config, weights, SafeTensors.DType.F32,
+                            HuggingFaceFolders.MAX_SHARD_BYTES);
+                    ModelPackage.zip(folder, target);
+                } finally {
+                    ModelPackage.deleteRecursively(folder);
+                }
+            });
+        }
+        return broken;
     }
 
     private interface Maker {
