@@ -159,10 +159,13 @@ public class ReplicaCoordinator {
         }
     }
 
-    /** New work for a replica; tells replicas this server no longer routes to (ended, drained, restarted) to stop. */
-    public ReplicaWork work(String workerId, long replicaId, Duration wait) throws InterruptedException {
+    /**
+     * Up to {@code capacity} new requests for a replica (its free batch slots); tells replicas this server no
+     * longer routes to (ended, drained, restarted) to stop.
+     */
+    public ReplicaWork work(String workerId, long replicaId, int capacity, Duration wait) throws InterruptedException {
         if (hub.isLive(replicaId)) {
-            return hub.take(replicaId, wait);
+            return hub.take(replicaId, capacity, wait);
         }
         Optional<ReplicaInfo> replica = repository.replica(replicaId);
         if (replica.isEmpty() || !workerId.equals(replica.get().workerId())

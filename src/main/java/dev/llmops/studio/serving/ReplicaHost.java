@@ -92,12 +92,12 @@ public final class ReplicaHost implements Runnable {
             if (idle && (draining || stopRequested)) {
                 break;
             }
-            ReplicaWork work = link.work(idle ? IDLE_WAIT : Duration.ZERO);
+            ReplicaWork work = link.work(room(batcher, draining), idle ? IDLE_WAIT : Duration.ZERO);
             if (idle && !work.requests().isEmpty() && assignment.maxBatchDelayMs() > 0
                     && work.requests().size() < assignment.maxBatchSize()) {
                 accept(model, batcher, work);
                 Thread.sleep(assignment.maxBatchDelayMs());
-                work = link.work(Duration.ZERO);
+                work = link.work(room(batcher, draining), Duration.ZERO);
             }
             accept(model, batcher, work);
             draining |= work.stop();
@@ -117,6 +117,12 @@ public final class ReplicaHost implements Runnable {
             flush();
         }
         link.report(ReplicaState.STOPPED, "stopped");
+    }
+
+    /** Free batch slots: what the replica asks the server for, so that requests wait where any replica can take them. */
+    private int room(ContinuousBatcher batcher, boolean draining) {
+        return draining || stopRequested ? 0
+                : Math.max(0, assignment.maxBatchSize() - batcher.active() - batcher.waiting());
     }
 
     private void accept(ServingModel model, ContinuousBatcher batcher, ReplicaWork work) {

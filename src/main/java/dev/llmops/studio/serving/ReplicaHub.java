@@ -3,20 +3,21 @@ package dev.llmops.studio.serving;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -26,9 +27,10 @@ import org.springframework.stereotype.Component;
 /**
  * The server's live view of serving: which replicas are ready, what each holds, and the requests on their way.
  * A request goes to a deployment by traffic weight (smooth weighted round robin, so a 90/10 split is exact over
- * any ten requests rather than only on average), then to that deployment's ready replica with the fewest
- * outstanding requests, into the replica's queue, which the replica drains when it asks for work. A replica that
- * stops asking is taken out; what it held is retried once elsewhere where the client has seen nothing yet.
+ * any ten requests rather than only on average) into that deployment's queue. Replicas take from the queue only
+ * as many requests as they have free batch slots, so a request waits for the first replica with room: the least
+ * busy one, and also one the autoscaler has just added. A replica that stops asking is taken out; what it held is
+ * retried once elsewhere where the client has seen nothing yet.
  *
  * <p>In memory and per server: replicas talk to the server they were assigned by, and requests reach only the
  * replicas of the server they arrive at (see docs/architecture.md, Serving).
@@ -58,6 +60,7 @@ public class ReplicaHub implements SmartLifecycle {
     private final Duration queueTimeout;
     private final Map<String, RouteState> routes = new ConcurrentHashMap<>();
     private final Map<Long, LiveReplica> replicas = new ConcurrentHashMap<>();
+    private final Map<Long, LinkedBlockingDeque<Job>> queues = new ConcurrentHashMap<>();
     private final Map<String, Deque<Job>> waiting = new ConcurrentHashMap<>();
     private final List<Consumer<LostReplica>> lostListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Consumer<RequestOutcome>> outcomeListeners =
@@ -83,6 +86,7 @@ public class ReplicaHub implements SmartLifecycle {
 
     void route(EndpointRoute route) {
         routes.compute(route.endpoint(), (name, previous) -> new RouteState(route));
+        requeueStranded();
         dispatchWaiting(route.endpoint());
     }
 
@@ -109,10 +113,6 @@ public class ReplicaHub implements SmartLifecycle {
         LiveReplica replica = replicas.get(replicaId);
         if (replica != null) {
             replica.draining = true;
-            // anything still queued (not yet taken) goes elsewhere now
-            List<Job> queued = new ArrayList<>();
-            replica.queue.drainTo(queued);
-            queued.forEach(this::dispatch);
         }
     }
 
@@ -153,31 +153,48 @@ public class ReplicaHub implements SmartLifecycle {
     // ---- replicas (through their links) ----
 
     /**
-     * New requests for the replica, waiting up to {@code wait}; empty for a replica this server does not know
-     * (still loading, or already taken out).
+     * Up to {@code capacity} new requests for the replica (its free batch slots), waiting up to {@code wait} for
+     * the first; empty for a replica this server does not know (still loading, or already taken out).
      */
-    ReplicaWork take(long replicaId, Duration wait) throws InterruptedException {
+    ReplicaWork take(long replicaId, int capacity, Duration wait) throws InterruptedException {
         LiveReplica replica = replicas.get(replicaId);
         if (replica == null) {
             return ReplicaWork.NONE;
         }
         replica.seen();
         List<Job> taken = new ArrayList<>();
-        if (replica.queue.isEmpty() && replica.cancellations.isEmpty() && !wait.isZero()
-                && !(replica.draining && replica.inFlight.isEmpty())) {
-            Job first = replica.queue.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
-            replica.seen();
+        LinkedBlockingDeque<Job> queue = queue(replica.deploymentId);
+        boolean mayTake = capacity > 0 && !replica.draining;
+        if (mayTake) {
+            Job first = queue.poll();
+            if (first == null && replica.cancellations.isEmpty() && !wait.isZero()) {
+                first = queue.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+                replica.seen();
+            }
             if (first != null) {
                 taken.add(first);
+                queue.drainTo(taken, capacity - 1);
             }
+        } else if (replica.cancellations.isEmpty() && !wait.isZero()
+                && !(replica.draining && replica.inFlight.isEmpty())) {
+            // full: the call is only a health signal, so it need not hold the line long
+            Thread.sleep(Math.min(wait.toMillis(), 100));
+            replica.seen();
         }
-        replica.queue.drainTo(taken);
+        if (replicas.get(replicaId) != replica) {
+            // taken out while it waited: what it took goes back for the others
+            for (int i = taken.size() - 1; i >= 0; i--) {
+                queue.addFirst(taken.get(i));
+            }
+            return ReplicaWork.STOP;
+        }
         List<ReplicaRequest> requests = new ArrayList<>(taken.size());
         for (Job job : taken) {
             if (job.cancelled) {
                 finish(job, "cancelled", 0, 0);
                 continue;
             }
+            job.replica = replica;
             replica.inFlight.put(job.request.id(), job);
             requests.add(job.request);
         }
@@ -185,7 +202,7 @@ public class ReplicaHub implements SmartLifecycle {
         for (String id; (id = replica.cancellations.poll()) != null; ) {
             cancelled.add(id);
         }
-        boolean stop = replica.draining && replica.queue.isEmpty() && replica.inFlight.isEmpty();
+        boolean stop = replica.draining && replica.inFlight.isEmpty();
         return new ReplicaWork(requests, cancelled, stop);
     }
 
@@ -230,13 +247,16 @@ public class ReplicaHub implements SmartLifecycle {
             if (!replica.draining) {
                 ready++;
             }
-            queued += replica.queue.size();
             inFlight += replica.inFlight.size();
-            for (Job job : replica.queue) {
-                tokens += job.request.maxTokens();
-            }
             for (Job job : replica.inFlight.values()) {
                 tokens += Math.max(0, job.request.maxTokens() - job.completionTokens);
+            }
+        }
+        LinkedBlockingDeque<Job> queue = queues.get(deploymentId);
+        if (queue != null) {
+            for (Job job : queue) {
+                queued++;
+                tokens += job.request.maxTokens();
             }
         }
         return new DeploymentLoad(deploymentId, ready, queued, inFlight, tokens);
@@ -248,7 +268,7 @@ public class ReplicaHub implements SmartLifecycle {
         return parked == null ? 0 : parked.size();
     }
 
-    /** Outstanding requests (queued and in flight) per live replica of the deployment. */
+    /** Requests in flight per live replica of the deployment. */
     Map<Long, Integer> outstandingByReplica(long deploymentId) {
         Map<Long, Integer> outstanding = new java.util.TreeMap<>();
         replicas.values().stream().filter(replica -> replica.deploymentId == deploymentId)
@@ -268,7 +288,7 @@ public class ReplicaHub implements SmartLifecycle {
             fail(job, 404, "invalid_request_error", "The endpoint " + job.endpoint + " was stopped.");
             return;
         }
-        Optional<LiveReplica> target = route.choose(this::leastBusyReplica);
+        OptionalLong target = route.choose(this::serves);
         if (target.isEmpty()) {
             Deque<Job> parked = waiting.computeIfAbsent(job.endpoint, e -> new ArrayDeque<>());
             synchronized (parked) {
@@ -276,21 +296,33 @@ public class ReplicaHub implements SmartLifecycle {
             }
             return;
         }
-        LiveReplica replica = target.get();
-        job.assign(replica, route.versionOf(replica.deploymentId));
-        replica.queue.add(job);
-        if (replica.draining || !replicas.containsKey(replica.id)) {
-            // lost a race with drain() or the health check: route it again
-            if (replica.queue.remove(job)) {
-                dispatch(job);
-            }
-        }
+        long deploymentId = target.getAsLong();
+        job.assign(deploymentId, route.versionOf(deploymentId));
+        queue(deploymentId).add(job);
     }
 
-    private Optional<LiveReplica> leastBusyReplica(long deploymentId) {
-        return replicas.values().stream()
-                .filter(replica -> replica.deploymentId == deploymentId && !replica.draining)
-                .min(Comparator.comparingInt(LiveReplica::outstanding).thenComparingLong(replica -> replica.id));
+    /** Whether a replica of the deployment takes requests now. */
+    private boolean serves(long deploymentId) {
+        return replicas.values().stream().anyMatch(r -> r.deploymentId == deploymentId && !r.draining);
+    }
+
+    private LinkedBlockingDeque<Job> queue(long deploymentId) {
+        return queues.computeIfAbsent(deploymentId, id -> new LinkedBlockingDeque<>());
+    }
+
+    /**
+     * Requests queued for a deployment that no longer takes any (retired, drained, its replicas lost) are routed
+     * again: to another version, or parked until a replica is ready.
+     */
+    private void requeueStranded() {
+        for (Map.Entry<Long, LinkedBlockingDeque<Job>> entry : queues.entrySet()) {
+            if (entry.getValue().isEmpty() || serves(entry.getKey())) {
+                continue;
+            }
+            List<Job> stranded = new ArrayList<>();
+            entry.getValue().drainTo(stranded);
+            stranded.forEach(this::dispatch);
+        }
     }
 
     private void dispatchWaiting(String endpoint) {
@@ -318,6 +350,7 @@ public class ReplicaHub implements SmartLifecycle {
                 lostListeners.forEach(listener -> listener.accept(lost));
             }
         }
+        requeueStranded();
         for (Map.Entry<String, Deque<Job>> entry : waiting.entrySet()) {
             List<Job> expired = new ArrayList<>();
             synchronized (entry.getValue()) {
@@ -340,11 +373,8 @@ public class ReplicaHub implements SmartLifecycle {
         }
     }
 
-    /** Sends what a lost replica held elsewhere: queued requests always, started ones once if nothing was sent. */
+    /** Sends what a lost replica held elsewhere, once, where the client has seen nothing yet. */
     private void rescue(LiveReplica replica, String failure) {
-        List<Job> queued = new ArrayList<>();
-        replica.queue.drainTo(queued);
-        queued.forEach(this::dispatch);
         for (Job job : replica.inFlight.values()) {
             if (job.attempts == 0 && (!job.streaming || !job.textSent())) {
                 job.retry();
@@ -449,18 +479,13 @@ public class ReplicaHub implements SmartLifecycle {
          * largest wins and gives back the total. A deployment with weight 0 gets traffic only when no weighted
          * one can take it (a rollout whose old version is gone).
          */
-        synchronized Optional<LiveReplica> choose(
-                java.util.function.LongFunction<Optional<LiveReplica>> replicaOf) {
+        synchronized OptionalLong choose(LongPredicate serves) {
             List<DeploymentRoute> deployments = route.deployments();
             int best = -1;
             long total = 0;
-            List<Optional<LiveReplica>> candidates = new ArrayList<>(deployments.size());
             for (int i = 0; i < deployments.size(); i++) {
                 DeploymentRoute deployment = deployments.get(i);
-                Optional<LiveReplica> replica = deployment.trafficPercent() > 0
-                        ? replicaOf.apply(deployment.deploymentId()) : Optional.empty();
-                candidates.add(replica);
-                if (replica.isPresent()) {
+                if (deployment.trafficPercent() > 0 && serves.test(deployment.deploymentId())) {
                     current[i] += deployment.trafficPercent();
                     total += deployment.trafficPercent();
                     if (best < 0 || current[i] > current[best]) {
@@ -470,15 +495,14 @@ public class ReplicaHub implements SmartLifecycle {
             }
             if (best >= 0) {
                 current[best] -= total;
-                return candidates.get(best);
+                return OptionalLong.of(deployments.get(best).deploymentId());
             }
             for (DeploymentRoute deployment : deployments) {
-                Optional<LiveReplica> replica = replicaOf.apply(deployment.deploymentId());
-                if (replica.isPresent()) {
-                    return replica;
+                if (serves.test(deployment.deploymentId())) {
+                    return OptionalLong.of(deployment.deploymentId());
                 }
             }
-            return Optional.empty();
+            return OptionalLong.empty();
         }
     }
 
@@ -487,7 +511,6 @@ public class ReplicaHub implements SmartLifecycle {
         final long deploymentId;
         final String endpoint;
         final String workerId;
-        final LinkedBlockingQueue<Job> queue = new LinkedBlockingQueue<>();
         final Map<String, Job> inFlight = new ConcurrentHashMap<>();
         final Queue<String> cancellations = new ConcurrentLinkedQueue<>();
         volatile long lastSeenNanos = System.nanoTime();
@@ -505,7 +528,7 @@ public class ReplicaHub implements SmartLifecycle {
         }
 
         int outstanding() {
-            return queue.size() + inFlight.size();
+            return inFlight.size();
         }
     }
 
@@ -537,9 +560,9 @@ public class ReplicaHub implements SmartLifecycle {
             this.sink = sink;
         }
 
-        void assign(LiveReplica target, String targetVersion) {
-            replica = target;
-            deploymentId = target.deploymentId;
+        void assign(long targetDeployment, String targetVersion) {
+            replica = null;
+            deploymentId = targetDeployment;
             version = targetVersion;
         }
 
@@ -588,7 +611,8 @@ public class ReplicaHub implements SmartLifecycle {
             LiveReplica target = replica;
             if (target != null && target.inFlight.containsKey(request.id())) {
                 target.cancellations.add(request.id());
-            } else if (target != null && target.queue.remove(this)) {
+            } else if (target == null && queues.getOrDefault(deploymentId, new LinkedBlockingDeque<>())
+                    .remove(this)) {
                 finish(this, "cancelled", 0, 0);
             }
         }

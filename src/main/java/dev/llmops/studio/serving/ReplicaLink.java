@@ -17,8 +17,11 @@ public interface ReplicaLink {
     /** LOADING, READY or FAILED (with what went wrong). */
     void report(ReplicaState state, String message);
 
-    /** New requests and cancellations, waiting up to {@code wait} when there are none. */
-    ReplicaWork work(Duration wait) throws InterruptedException;
+    /**
+     * Up to {@code capacity} new requests (the replica's free batch slots) and cancellations, waiting up to
+     * {@code wait} when there are none.
+     */
+    ReplicaWork work(int capacity, Duration wait) throws InterruptedException;
 
     /** Hands over text and ends of requests; never blocks on the network. */
     void send(List<ReplicaEvent> events);

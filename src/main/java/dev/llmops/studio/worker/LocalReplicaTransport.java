@@ -54,8 +54,8 @@ final class LocalReplicaTransport implements ReplicaTransport {
     }
 
     @Override
-    public ReplicaWork replicaWork(long replicaId, Duration wait) throws InterruptedException {
-        return coordinator.work(workerId, replicaId, wait);
+    public ReplicaWork replicaWork(long replicaId, int capacity, Duration wait) throws InterruptedException {
+        return coordinator.work(workerId, replicaId, capacity, wait);
     }
 
     @Override

@@ -266,8 +266,9 @@ final class RemoteLeaseProtocol implements LeaseProtocol, ReplicaTransport {
     }
 
     @Override
-    public ReplicaWork replicaWork(long replicaId, Duration wait) {
-        return call("POST", replica(replicaId, "work"), new ReplicaWorkRequest(wait.toMillis()), ReplicaWork.class,
+    public ReplicaWork replicaWork(long replicaId, int capacity, Duration wait) {
+        return call("POST", replica(replicaId, "work"), new ReplicaWorkRequest(wait.toMillis(), capacity),
+                ReplicaWork.class,
                 wait.plus(CALL_TIMEOUT)).orElse(new ReplicaWork(List.of(), List.of(), false));
     }
 

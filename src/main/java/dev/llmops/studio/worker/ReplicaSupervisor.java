@@ -128,8 +128,8 @@ final class ReplicaSupervisor {
         }
 
         @Override
-        public ReplicaWork work(Duration wait) throws InterruptedException {
-            return transport.replicaWork(replicaId, wait);
+        public ReplicaWork work(int capacity, Duration wait) throws InterruptedException {
+            return transport.replicaWork(replicaId, capacity, wait);
         }
 
         @Override
@@ -141,6 +141,8 @@ final class ReplicaSupervisor {
     /** Over HTTP: requests arrive through a long-polling thread, events leave through a sending thread. */
     private final class BufferedLink extends DirectLink {
         private final BlockingQueue<ReplicaWork> inbox = new LinkedBlockingQueue<>();
+        /** Free batch slots of the replica less what the receiver fetched since it last said. */
+        private final java.util.concurrent.atomic.AtomicInteger room = new java.util.concurrent.atomic.AtomicInteger();
         private final BlockingQueue<ReplicaEvent> outbox = new LinkedBlockingQueue<>();
         private volatile boolean open = true;
         private Thread receiver;
@@ -170,7 +172,10 @@ final class ReplicaSupervisor {
         private void receive() {
             while (open) {
                 try {
-                    ReplicaWork work = transport.replicaWork(replicaId, Duration.ofSeconds(1));
+                    int capacity = Math.max(0, room.get());
+                    ReplicaWork work = transport.replicaWork(replicaId, capacity,
+                            capacity > 0 ? Duration.ofSeconds(1) : Duration.ofMillis(100));
+                    room.addAndGet(-work.requests().size());
                     inbox.add(work);
                     if (work.stop()) {
                         return;
@@ -209,7 +214,8 @@ final class ReplicaSupervisor {
         }
 
         @Override
-        public ReplicaWork work(Duration wait) throws InterruptedException {
+        public ReplicaWork work(int capacity, Duration wait) throws InterruptedException {
+            room.set(capacity - inboxRequests());
             List<ReplicaWork> received = new ArrayList<>();
             ReplicaWork first = wait.isZero() ? inbox.poll() : inbox.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
             if (first == null) {
@@ -231,6 +237,10 @@ final class ReplicaSupervisor {
         @Override
         public void send(List<ReplicaEvent> events) {
             outbox.addAll(events);
+        }
+
+        private int inboxRequests() {
+            return inbox.stream().mapToInt(w -> w.requests().size()).sum();
         }
 
         @Override

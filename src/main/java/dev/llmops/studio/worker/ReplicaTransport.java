@@ -18,7 +18,7 @@ interface ReplicaTransport {
 
     void replicaReport(long replicaId, ReplicaState state, String message);
 
-    ReplicaWork replicaWork(long replicaId, Duration wait) throws InterruptedException;
+    ReplicaWork replicaWork(long replicaId, int capacity, Duration wait) throws InterruptedException;
 
     void replicaEvents(long replicaId, List<ReplicaEvent> events);
 }

@@ -254,7 +254,8 @@ class WorkerProtocolController {
     record ReplicaReport(ReplicaState state, String message) {
     }
 
-    record ReplicaWorkRequest(long waitMs) {
+    /** {@code capacity}: the replica's free batch slots, as many requests as it may be given. */
+    record ReplicaWorkRequest(long waitMs, int capacity) {
     }
 
     record ReplicaEvents(List<ReplicaEvent> events) {
@@ -301,7 +302,7 @@ class WorkerProtocolController {
             throws InterruptedException {
         requireOwn(workerId, token);
         Duration wait = Duration.ofMillis(Math.max(0, Math.min(request.waitMs(), MAX_LEASE_WAIT.toMillis())));
-        return replicaCoordinator.work(workerId, replicaId, wait);
+        return replicaCoordinator.work(workerId, replicaId, Math.max(0, Math.min(request.capacity(), 256)), wait);
     }
 
     @PostMapping("/workers/{workerId}/replicas/{replicaId}/events")
