@@ -11,8 +11,8 @@ import dev.llmops.studio.run.RunService;
 import dev.llmops.studio.run.RunTrigger;
 import dev.llmops.studio.run.TaskInfo;
 import dev.llmops.studio.run.TaskLog;
-import dev.llmops.studio.security.Authorities;
 import dev.llmops.studio.security.Role;
+import dev.llmops.studio.support.SignedIn;
 import dev.llmops.studio.security.users.UserAccountService;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,9 +27,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.context.SecurityContext;
-import org.springframework.security.core.context.SecurityContextHolder;
 
 /**
  * The demo end to end at full size: the application with its production defaults (embedded worker, 2 slots, so
@@ -136,17 +134,8 @@ public final class DemoTrainingBenchmark {
         return detail.tasks().stream().filter(t -> t.nodeId().equals(nodeId)).findFirst().orElseThrow();
     }
 
-    private static <T> T as(String username, Role role, Callable<T> action) throws Exception {
-        SecurityContext previous = SecurityContextHolder.getContext();
-        SecurityContext context = SecurityContextHolder.createEmptyContext();
-        context.setAuthentication(
-                UsernamePasswordAuthenticationToken.authenticated(username, null, Authorities.of(List.of(role))));
-        SecurityContextHolder.setContext(context);
-        try {
-            return action.call();
-        } finally {
-            SecurityContextHolder.setContext(previous);
-        }
+    private static <T> T as(String username, Role role, Callable<T> action) {
+        return SignedIn.as(username, List.of(role), action);
     }
 
     private static void log(String message) {

@@ -17,8 +17,8 @@ import dev.llmops.studio.pipeline.PipelineJson;
 import dev.llmops.studio.pipeline.PipelineService;
 import dev.llmops.studio.pipeline.PipelineSummary;
 import dev.llmops.studio.pipeline.ValidationIssue;
-import dev.llmops.studio.security.Authorities;
 import dev.llmops.studio.security.Role;
+import dev.llmops.studio.support.SignedIn;
 import dev.llmops.studio.security.users.UserAccountService;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -36,9 +36,7 @@ import java.util.regex.Pattern;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.context.SecurityContext;
-import org.springframework.security.core.context.SecurityContextHolder;
 
 /**
  * The designer benchmark (run with {@code bench/designer.sh}): a generated, valid pipeline of 300 steps and 400
@@ -459,18 +457,8 @@ public final class DesignerBenchmark {
     // ---------------------------------------------------------------------------------------------------------
     // Small helpers
 
-    /** Runs as a signed-in user with the authorities a real sign-in grants (as the tests' SignedIn does). */
-    private static <T> T as(String username, Role role, Callable<T> action) throws Exception {
-        SecurityContext previous = SecurityContextHolder.getContext();
-        SecurityContext context = SecurityContextHolder.createEmptyContext();
-        context.setAuthentication(
-                UsernamePasswordAuthenticationToken.authenticated(username, null, Authorities.of(List.of(role))));
-        SecurityContextHolder.setContext(context);
-        try {
-            return action.call();
-        } finally {
-            SecurityContextHolder.setContext(previous);
-        }
+    private static <T> T as(String username, Role role, Callable<T> action) {
+        return SignedIn.as(username, List.of(role), action);
     }
 
     private static double ms(long nanos) {

@@ -17,8 +17,8 @@ import dev.llmops.studio.run.RunTrigger;
 import dev.llmops.studio.run.TaskDispatcher;
 import dev.llmops.studio.run.TaskInfo;
 import dev.llmops.studio.run.TaskStatus;
-import dev.llmops.studio.security.Authorities;
 import dev.llmops.studio.security.Role;
+import dev.llmops.studio.support.SignedIn;
 import dev.llmops.studio.security.users.UserAccountService;
 import dev.llmops.studio.worker.WorkerKind;
 import dev.llmops.studio.worker.WorkerService;
@@ -55,9 +55,7 @@ import org.springframework.aop.framework.Advised;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.context.SecurityContext;
-import org.springframework.security.core.context.SecurityContextHolder;
 
 /**
  * The run-engine benchmark (run with {@code bench/runs.sh}): the real application (random port, fresh in-memory
@@ -821,18 +819,8 @@ public final class RunBenchmark {
     // ---------------------------------------------------------------------------------------------------------
     // Small helpers
 
-    /** Runs as a signed-in user with the authorities a real sign-in grants (as the tests' SignedIn does). */
-    private static <T> T as(String username, Role role, Callable<T> action) throws Exception {
-        SecurityContext previous = SecurityContextHolder.getContext();
-        SecurityContext context = SecurityContextHolder.createEmptyContext();
-        context.setAuthentication(
-                UsernamePasswordAuthenticationToken.authenticated(username, null, Authorities.of(List.of(role))));
-        SecurityContextHolder.setContext(context);
-        try {
-            return action.call();
-        } finally {
-            SecurityContextHolder.setContext(previous);
-        }
+    private static <T> T as(String username, Role role, Callable<T> action) {
+        return SignedIn.as(username, List.of(role), action);
     }
 
     private static double ms(long nanos) {

@@ -8,12 +8,12 @@ import dev.llmops.studio.model.ServingBenchModels;
 import dev.llmops.studio.model.ServingModel;
 import dev.llmops.studio.registry.ModelRegistryService;
 import dev.llmops.studio.registry.ModelVersionInfo;
-import dev.llmops.studio.security.Authorities;
 import dev.llmops.studio.security.Role;
 import dev.llmops.studio.serving.DeployCommand;
 import dev.llmops.studio.serving.EndpointService;
 import dev.llmops.studio.serving.EndpointSettings;
 import dev.llmops.studio.serving.EndpointStatus;
+import dev.llmops.studio.support.SignedIn;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,9 +33,6 @@ import java.util.stream.Stream;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.context.SecurityContext;
-import org.springframework.security.core.context.SecurityContextHolder;
 
 /**
  * The serving benchmark (run with {@code bench/serving.sh}): the real application (random port, fresh in-memory
@@ -311,17 +308,8 @@ public final class ServingBenchmark {
         return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1)));
     }
 
-    private static <T> T as(Callable<T> action) throws Exception {
-        SecurityContext previous = SecurityContextHolder.getContext();
-        SecurityContext context = SecurityContextHolder.createEmptyContext();
-        context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(ENGINEER, null,
-                Authorities.of(List.of(Role.ML_ENGINEER))));
-        SecurityContextHolder.setContext(context);
-        try {
-            return action.call();
-        } finally {
-            SecurityContextHolder.setContext(previous);
-        }
+    private static <T> T as(Callable<T> action) {
+        return SignedIn.as(ENGINEER, List.of(Role.ML_ENGINEER), action);
     }
 
     private static void log(String line) {

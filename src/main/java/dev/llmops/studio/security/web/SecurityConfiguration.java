@@ -75,13 +75,7 @@ class SecurityConfiguration {
     @Bean
     @Order(0)
     SecurityFilterChain openAiApiSecurity(HttpSecurity http) throws Exception {
-        http.securityMatcher("/v1/**")
-                .csrf(AbstractHttpConfigurer::disable)
-                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .requestCache(AbstractHttpConfigurer::disable)
-                .formLogin(AbstractHttpConfigurer::disable)
-                .httpBasic(AbstractHttpConfigurer::disable)
-                .logout(AbstractHttpConfigurer::disable)
+        stateless(http.securityMatcher("/v1/**"))
                 .anonymous(withDefaults())
                 .authorizeHttpRequests(auth -> auth.anyRequest().permitAll());
         securityHeaders(http);
@@ -91,13 +85,7 @@ class SecurityConfiguration {
     @Bean
     @Order(1)
     SecurityFilterChain apiSecurity(HttpSecurity http, List<BearerTokenAuthenticator> tokens) throws Exception {
-        http.securityMatcher("/api/**", "/actuator/**")
-                .csrf(AbstractHttpConfigurer::disable)
-                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .requestCache(AbstractHttpConfigurer::disable)
-                .formLogin(AbstractHttpConfigurer::disable)
-                .httpBasic(AbstractHttpConfigurer::disable)
-                .logout(AbstractHttpConfigurer::disable)
+        stateless(http.securityMatcher("/api/**", "/actuator/**"))
                 .addFilterBefore(new BearerTokenAuthenticationFilter(tokens), AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
@@ -147,6 +135,16 @@ class SecurityConfiguration {
     static NavigationAccessControlConfigurer navigationAccessControlConfigurer() {
         return new NavigationAccessControlConfigurer()
                 .withNavigationAccessChecker(new PermissionViewAccessChecker());
+    }
+
+    /** No session, cookie, CSRF token or login page: each request carries its own credentials. */
+    private static HttpSecurity stateless(HttpSecurity http) throws Exception {
+        return http.csrf(AbstractHttpConfigurer::disable)
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(AbstractHttpConfigurer::disable)
+                .formLogin(AbstractHttpConfigurer::disable)
+                .httpBasic(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable);
     }
 
     private static void securityHeaders(HttpSecurity http) throws Exception {
