@@ -19,7 +19,9 @@ import com.openai.models.models.Model;
 import dev.llmops.studio.model.ServingTestModels;
 import dev.llmops.studio.registry.ModelRegistryService;
 import dev.llmops.studio.registry.ModelVersionInfo;
+import dev.llmops.studio.security.Role;
 import dev.llmops.studio.support.H2Test;
+import dev.llmops.studio.support.Http;
 import dev.llmops.studio.support.Users;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -43,6 +45,10 @@ class OpenAiClientTest {
     EndpointService endpoints;
     @Autowired
     Users users;
+    @Autowired
+    RequestLog requestLog;
+    @Autowired
+    EndpointRepository repository;
 
     @Test
     void officialOpenAiClientTalksToADeployedModel() {
@@ -90,6 +96,22 @@ class OpenAiClientTest {
         OpenAIClient stranger = OpenAIOkHttpClient.builder().baseUrl("http://localhost:" + port + "/v1")
                 .apiKey("lsk-not-a-key").maxRetries(0).build();
         assertThatThrownBy(() -> stranger.models().list()).isInstanceOf(UnauthorizedException.class);
+
+        // what monitoring gets: Prometheus meters per endpoint and version, and a request log without personal data
+        client.chat().completions().create(ChatCompletionCreateParams.builder().model(endpoint)
+                .addUserMessage("Hello, write to jane.doe@example.com").maxCompletionTokens(8).build());
+        String metrics = new Http(port).get("/actuator/prometheus", users.tokenFor(fixture.engineer,
+                Role.ML_ENGINEER)).body();
+        assertThat(metrics).contains("studio_serving_requests_total{endpoint=\"" + endpoint + "\",outcome=\"ok\","
+                + "version=\"" + version.label() + "\"")
+                .contains("studio_serving_time_to_first_token_seconds_bucket{endpoint=\"" + endpoint + "\"")
+                .contains("studio_serving_in_flight{endpoint=\"" + endpoint + "\"");
+        requestLog.flush();
+        List<LoggedRequest> logged = repository.recentRequests(fixture.get(endpoint).id(), 100);
+        assertThat(logged).as("answered requests (refusals at the gateway never reach a model)").hasSize(4)
+                .extracting(LoggedRequest::status).containsOnly(200);
+        assertThat(logged).filteredOn(r -> r.prompt() != null && r.prompt().contains("write to"))
+                .singleElement().satisfies(r -> assertThat(r.prompt()).doesNotContain("jane.doe@example.com"));
     }
 
     @Test
@@ -113,5 +135,15 @@ class OpenAiClientTest {
                     assertThat(e.headers().values("Retry-After")).singleElement()
                             .satisfies(seconds -> assertThat(Integer.parseInt(seconds)).isBetween(1, 60));
                 });
+
+        // tokens per minute: the first answer spends the budget (prompt and answer count), the next must wait
+        OpenAIClient frugal = OpenAIOkHttpClient.builder().baseUrl("http://localhost:" + port + "/v1")
+                .apiKey(fixture.key(endpoint, null, 20)).maxRetries(0).build();
+        ChatCompletionCreateParams longer = ChatCompletionCreateParams.builder().model(endpoint)
+                .addUserMessage("Hello").maxCompletionTokens(16).build();
+        frugal.chat().completions().create(longer);
+        assertThatThrownBy(() -> frugal.chat().completions().create(longer))
+                .isInstanceOfSatisfying(RateLimitException.class,
+                        e -> assertThat(e.getMessage()).contains("20 tokens per minute"));
     }
 }

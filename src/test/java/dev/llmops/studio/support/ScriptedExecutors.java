@@ -53,10 +53,10 @@ public class ScriptedExecutors implements BeanDefinitionRegistryPostProcessor {
      */
     public static final String REAL_EXECUTORS = "studio.test.real-executors";
     /**
-     * The one setting the model tests share (so they share one application context): every real executor the
-     * model engine has.
+     * The one setting the model and serving tests share (so they share one application context): every real
+     * executor of the model engine, and the Deploy step.
      */
-    public static final String REAL_MODEL_STEPS = REAL_EXECUTORS + "=dataset-upload,fine-tune,evaluate,quantize";
+    public static final String REAL_MODEL_STEPS = REAL_EXECUTORS + "=dataset-upload,fine-tune,evaluate,quantize,deploy";
 
     /** The content the default behaviour writes on an output port. */
     public static String outputContent(long runId, String nodeId, String port) {
