@@ -12,8 +12,12 @@ public record EndpointSettings(int minReplicas, int maxReplicas, int maxBatchSiz
                                int maxTokens, double rollbackErrorRate, boolean logRequests, boolean redactPii,
                                int logRetentionDays) {
 
+    /**
+     * No batch delay by default: with continuous batching a request that arrives a moment later joins at the next
+     * token anyway, so waiting for company would only add latency.
+     */
     public static EndpointSettings defaults() {
-        return new EndpointSettings(1, 2, 8, 2, 512, 0.2, true, true, 30);
+        return new EndpointSettings(1, 2, 8, 0, 512, 0.2, true, true, 30);
     }
 
     public EndpointSettings withReplicas(int min, int max) {

@@ -109,9 +109,42 @@ final class ReplicaSupervisor {
         }
     }
 
-    /** In-process: the coordinator's calls are cheap, so the replica makes them itself. */
+    /**
+     * The batch with each request's consecutive pieces of text joined: when delivery falls behind the decode
+     * loop (many streams at once), clients get several tokens per chunk instead of the server writing one
+     * chunk per token, so the backlog shrinks instead of growing. Each request's events keep their order.
+     */
+    static List<ReplicaEvent> coalesced(List<ReplicaEvent> batch) {
+        Map<String, ReplicaEvent> text = new java.util.LinkedHashMap<>();
+        List<ReplicaEvent> result = new ArrayList<>(batch.size());
+        for (ReplicaEvent event : batch) {
+            boolean ends = event.finish() != null || event.error() != null;
+            ReplicaEvent pending = text.get(event.requestId());
+            if (!ends) {
+                text.put(event.requestId(), pending == null ? event : new ReplicaEvent(event.requestId(),
+                        pending.text() + event.text(), event.completionTokens(), null, 0, null, 0));
+                continue;
+            }
+            if (pending != null) {
+                result.add(text.remove(event.requestId()));
+            }
+            result.add(event);
+        }
+        result.addAll(text.values());
+        return result;
+    }
+
+    /**
+     * Requests and reports go straight through the transport; answers leave through a sending thread, so the
+     * decode loop never waits while tokens are written to clients (in-process) or posted to the server (HTTP).
+     */
     private class DirectLink implements ReplicaLink {
         final long replicaId;
+        private final BlockingQueue<ReplicaEvent> outbox = new LinkedBlockingQueue<>();
+        /** Held while events are handed over, so a final report never overtakes the answers before it. */
+        private final Object delivering = new Object();
+        volatile boolean open = true;
+        private Thread sender;
 
         DirectLink(long replicaId) {
             this.replicaId = replicaId;
@@ -124,7 +157,25 @@ final class ReplicaSupervisor {
 
         @Override
         public void report(ReplicaState state, String message) {
+            if (state == ReplicaState.STOPPED || state == ReplicaState.FAILED) {
+                // the answers go first: once the server hears the replica ended it no longer takes them
+                synchronized (delivering) {
+                    List<ReplicaEvent> rest = new ArrayList<>();
+                    outbox.drainTo(rest);
+                    if (!rest.isEmpty()) {
+                        transport.replicaEvents(replicaId, rest);
+                    }
+                }
+            }
             transport.replicaReport(replicaId, state, message);
+            if (state == ReplicaState.READY && sender == null) {
+                sender = daemon("replica-" + replicaId + "-send", this::sendLoop);
+                started();
+            }
+        }
+
+        /** More threads a link needs once the replica is ready. */
+        void started() {
         }
 
         @Override
@@ -134,39 +185,77 @@ final class ReplicaSupervisor {
 
         @Override
         public void send(List<ReplicaEvent> events) {
-            transport.replicaEvents(replicaId, events);
+            outbox.addAll(events);
+        }
+
+        private void sendLoop() {
+            List<ReplicaEvent> batch = new ArrayList<>();
+            while (open || !outbox.isEmpty()) {
+                try {
+                    ReplicaEvent first = outbox.poll(200, TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        continue;
+                    }
+                    synchronized (delivering) {
+                        batch.add(first);
+                        outbox.drainTo(batch);
+                        transport.replicaEvents(replicaId, coalesced(batch));
+                        batch.clear();
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    log.warn("Replica {}: sending {} event(s) failed: {}", replicaId, batch.size(), e.getMessage());
+                    // keep them for the next try: a lost finish would leave a client waiting
+                    outbox.addAll(batch);
+                    batch.clear();
+                    pause();
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            open = false;
+            if (sender != null) {
+                try {
+                    sender.join(5000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        void pause() {
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        Thread daemon(String name, Runnable body) {
+            Thread t = new Thread(body, name);
+            t.setDaemon(true);
+            t.start();
+            return t;
         }
     }
 
-    /** Over HTTP: requests arrive through a long-polling thread, events leave through a sending thread. */
+    /** Over HTTP, requests also arrive through a thread of their own, which long-polls the server. */
     private final class BufferedLink extends DirectLink {
         private final BlockingQueue<ReplicaWork> inbox = new LinkedBlockingQueue<>();
         /** Free batch slots of the replica less what the receiver fetched since it last said. */
         private final java.util.concurrent.atomic.AtomicInteger room = new java.util.concurrent.atomic.AtomicInteger();
-        private final BlockingQueue<ReplicaEvent> outbox = new LinkedBlockingQueue<>();
-        private volatile boolean open = true;
         private Thread receiver;
-        private Thread sender;
 
         BufferedLink(long replicaId) {
             super(replicaId);
         }
 
         @Override
-        public void report(ReplicaState state, String message) {
-            if (state == ReplicaState.STOPPED) {
-                // the answers go first: once the server hears "stopped" it no longer takes them
-                List<ReplicaEvent> rest = new ArrayList<>();
-                outbox.drainTo(rest);
-                if (!rest.isEmpty()) {
-                    transport.replicaEvents(replicaId, rest);
-                }
-            }
-            super.report(state, message);
-            if (state == ReplicaState.READY && receiver == null) {
-                receiver = daemon("replica-" + replicaId + "-receive", this::receive);
-                sender = daemon("replica-" + replicaId + "-send", this::sendLoop);
-            }
+        void started() {
+            receiver = daemon("replica-" + replicaId + "-receive", this::receive);
         }
 
         private void receive() {
@@ -184,30 +273,6 @@ final class ReplicaSupervisor {
                     return;
                 } catch (RuntimeException e) {
                     log.warn("Replica {}: asking for work failed: {}", replicaId, e.getMessage());
-                    pause();
-                }
-            }
-        }
-
-        private void sendLoop() {
-            List<ReplicaEvent> batch = new ArrayList<>();
-            while (open || !outbox.isEmpty()) {
-                try {
-                    ReplicaEvent first = outbox.poll(200, TimeUnit.MILLISECONDS);
-                    if (first == null) {
-                        continue;
-                    }
-                    batch.add(first);
-                    outbox.drainTo(batch);
-                    transport.replicaEvents(replicaId, batch);
-                    batch.clear();
-                } catch (InterruptedException e) {
-                    return;
-                } catch (RuntimeException e) {
-                    log.warn("Replica {}: sending {} event(s) failed: {}", replicaId, batch.size(), e.getMessage());
-                    // keep them for the next try: a lost finish would leave a client waiting
-                    outbox.addAll(batch);
-                    batch.clear();
                     pause();
                 }
             }
@@ -234,41 +299,16 @@ final class ReplicaSupervisor {
             return new ReplicaWork(requests, cancelled, stop);
         }
 
-        @Override
-        public void send(List<ReplicaEvent> events) {
-            outbox.addAll(events);
-        }
-
         private int inboxRequests() {
             return inbox.stream().mapToInt(w -> w.requests().size()).sum();
         }
 
         @Override
         public void close() {
-            open = false;
             if (receiver != null) {
                 receiver.interrupt();
-                try {
-                    sender.join(5000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
             }
-        }
-
-        private void pause() {
-            try {
-                Thread.sleep(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        private Thread daemon(String name, Runnable body) {
-            Thread t = new Thread(body, name);
-            t.setDaemon(true);
-            t.start();
-            return t;
+            super.close();
         }
     }
 }

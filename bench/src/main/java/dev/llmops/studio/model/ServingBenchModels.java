@@ -4,7 +4,9 @@ import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /** Model packages and the in-process serving path for the serving benchmark (package-private model API). */
 public final class ServingBenchModels {
@@ -12,9 +14,13 @@ public final class ServingBenchModels {
     private ServingBenchModels() {
     }
 
-    /** A package of the preset ("tiny" or "small") with seeded random weights: it never says EOS, so every answer runs to max_tokens. */
+    /**
+     * A package of the preset ("tiny" or "small") with seeded random weights whose output rows are zero except
+     * for printable ASCII: it writes text (a random model left alone may repeat a special token, which shows no
+     * text) and never says EOS, so every answer streams and runs to max_tokens.
+     */
     public static Path randomPackage(String preset, Path folder) throws IOException {
-        Path target = folder.resolve(preset + "-random.zip");
+        Path target = folder.resolve(preset + "-random-text.zip");
         if (Files.exists(target)) {
             return target;
         }
@@ -23,6 +29,15 @@ public final class ServingBenchModels {
             ModelEngine.prepareThread(1);
             manager.getEngine().setRandomSeed(11);
             LlamaBlock block = LlamaBlock.create(shape, manager);
+            Map<String, float[]> weights = block.mergedWeights();
+            String output = shape.tiedEmbeddings() ? "model.embed_tokens.weight" : "lm_head.weight";
+            float[] rows = weights.get(output);
+            for (int token = 0; token < shape.vocab(); token++) {
+                if (token < ' ' || token > '~') {
+                    Arrays.fill(rows, token * shape.hidden(), (token + 1) * shape.hidden(), 0f);
+                }
+            }
+            block.load(weights);
             ModelPackage.write(block, ModelPackage.newMetadata().put("method", "from-scratch").put("preset", preset),
                     target);
         }
