@@ -84,7 +84,8 @@ class OpenAiClientTest {
             stream.stream().forEach(chunk -> chunk.choices().forEach(choice ->
                     choice.delta().content().ifPresent(pieces::add)));
         }
-        assertThat(pieces.stream().filter(p -> !p.isEmpty()).count()).as("streamed pieces").isGreaterThan(3);
+        // how many chunks depends on load: a replica joins tokens its sender has not delivered yet into one chunk
+        assertThat(pieces.stream().filter(p -> !p.isEmpty()).count()).as("streamed pieces").isPositive();
         assertThat(String.join("", pieces)).isEqualTo(ServingTestModels.CAPITAL.assistant());
 
         assertThatThrownBy(() -> client.chat().completions().create(ChatCompletionCreateParams.builder()
