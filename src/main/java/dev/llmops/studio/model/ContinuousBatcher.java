@@ -1,13 +1,11 @@
 package dev.llmops.studio.model;
 
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -35,7 +33,6 @@ public final class ContinuousBatcher {
     private final int maxPositions;
     private final int maxBatchSize;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition submitted = lock.newCondition();
     /** Guarded by {@link #lock}. */
     private final ArrayDeque<Request> waiting = new ArrayDeque<>();
     /** Only the stepping thread touches it. */
@@ -69,7 +66,6 @@ public final class ContinuousBatcher {
         lock.lock();
         try {
             waiting.add(request);
-            submitted.signalAll();
         } finally {
             lock.unlock();
         }
@@ -195,23 +191,6 @@ public final class ContinuousBatcher {
         lock.lock();
         try {
             return waiting.size();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Blocks until a request is waiting or {@code wait} has passed; true when one is waiting. */
-    public boolean awaitWork(Duration wait) throws InterruptedException {
-        long nanos = wait.toNanos();
-        lock.lock();
-        try {
-            while (waiting.isEmpty()) {
-                if (nanos <= 0) {
-                    return false;
-                }
-                nanos = submitted.awaitNanos(nanos);
-            }
-            return true;
         } finally {
             lock.unlock();
         }

@@ -43,9 +43,9 @@ class EvaluateExecutor implements NodeExecutor {
     public void execute(TaskContext context) throws Exception {
         Map<String, Object> params = context.params();
         String split = String.valueOf(params.getOrDefault("split", "test")).toLowerCase(Locale.ROOT);
-        int maxExamples = number(params, "maxExamples", 500);
-        int samples = number(params, "samples", 3);
-        int maxNewTokens = number(params, "maxNewTokens", 160);
+        int maxExamples = context.intParam("maxExamples", 500);
+        int samples = context.intParam("samples", 3);
+        int maxNewTokens = context.intParam("maxNewTokens", 160);
         ModelEngine.prepareThread(context.cpuThreads());
         Path work = Files.createDirectories(context.checkpointDir().resolve("evaluate"));
         Path folder = work.resolve("model");
@@ -124,14 +124,6 @@ class EvaluateExecutor implements NodeExecutor {
     private static String abbreviate(String text) {
         String line = text.replace('\n', ' ');
         return line.length() <= 120 ? line : line.substring(0, 119) + "…";
-    }
-
-    private static int number(Map<String, Object> params, String name, int fallback) {
-        Object value = params.get(name);
-        if (value instanceof Number n) {
-            return n.intValue();
-        }
-        return value == null || value.toString().isBlank() ? fallback : Integer.parseInt(value.toString().trim());
     }
 
     @Override

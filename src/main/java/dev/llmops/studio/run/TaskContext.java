@@ -25,6 +25,15 @@ public interface TaskContext {
 
     Map<String, Object> params();
 
+    /** A whole-number parameter; {@code fallback} when it is absent or blank. */
+    default int intParam(String name, int fallback) {
+        Object value = params().get(name);
+        if (value instanceof Number number) {
+            return number.intValue();
+        }
+        return value == null || value.toString().isBlank() ? fallback : Integer.parseInt(value.toString().trim());
+    }
+
     /** Input port → reference ({@code sha256:…}) of the artifact the connected predecessor produced. */
     Map<String, String> inputs();
 

@@ -52,9 +52,9 @@ class DeployExecutor implements NodeExecutor {
             throw new StepSettingsException("endpoint name “" + endpoint + "” is not valid: use 1 to 63 lower-case"
                     + " letters, digits and dashes, e.g. support-assistant");
         }
-        int replicas = number(params, "replicas", 1);
-        int maxBatchSize = number(params, "maxBatchSize", 8);
-        int canaryPercent = number(params, "canaryPercent", 0);
+        int replicas = context.intParam("replicas", 1);
+        int maxBatchSize = context.intParam("maxBatchSize", 8);
+        int canaryPercent = context.intParam("canaryPercent", 0);
         ModelVersionInfo version = registeredVersion(context);
         EndpointSettings settings = endpoints.infoOf(endpoint).map(EndpointInfo::settings)
                 .orElse(EndpointSettings.defaults());
@@ -119,11 +119,6 @@ class DeployExecutor implements NodeExecutor {
             context.progress(0.2 + 0.7 * info.readyReplicas() / Math.max(1.0, info.wantedReplicas()));
             Thread.sleep(500);
         }
-    }
-
-    private static int number(Map<String, Object> params, String name, int fallback) {
-        Object value = params.get(name);
-        return value instanceof Number n ? n.intValue() : value == null ? fallback : Integer.parseInt(value.toString());
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.llmops.studio.serving;
 
 import dev.llmops.studio.registry.ModelRegistryService;
-import dev.llmops.studio.registry.ModelVersionInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
@@ -300,10 +299,6 @@ public class ReplicaCoordinator {
         List<ReplicaHub.DeploymentRoute> routes = repository.currentDeployments(endpointId).stream()
                 .map(d -> new ReplicaHub.DeploymentRoute(d.id(), d.label(), d.trafficPercent())).toList();
         hub.route(new ReplicaHub.EndpointRoute(endpointId, endpoint.name(), routes));
-    }
-
-    ModelVersionInfo modelOf(DeploymentInfo deployment) {
-        return registry.versionById(deployment.modelVersionId()).orElseThrow();
     }
 
     private OffsetDateTime now() {

@@ -7,7 +7,6 @@ import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -97,10 +96,6 @@ public class ReplicaHub implements SmartLifecycle {
             parked.forEach(job -> fail(job, 404, "invalid_request_error", "The endpoint " + endpoint
                     + " was stopped."));
         }
-    }
-
-    Optional<EndpointRoute> routeOf(String endpoint) {
-        return Optional.ofNullable(routes.get(endpoint)).map(state -> state.route);
     }
 
     void replicaReady(long replicaId, long deploymentId, String endpoint, String workerId) {

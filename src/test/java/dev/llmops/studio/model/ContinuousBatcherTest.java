@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.llmops.studio.model.ServingTestModels.Exchange;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -16,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -277,14 +277,10 @@ class ContinuousBatcherTest {
         ContinuousBatcher batcher = new ContinuousBatcher(trained, 4);
         AtomicBoolean running = new AtomicBoolean(true);
         Thread loop = new Thread(() -> {
-            try {
-                while (running.get()) {
-                    if (batcher.step() == 0) {
-                        batcher.awaitWork(Duration.ofMillis(100));
-                    }
+            while (running.get()) {
+                if (batcher.step() == 0) {
+                    LockSupport.parkNanos(1_000_000);
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
         });
         loop.start();
@@ -322,28 +318,6 @@ class ContinuousBatcherTest {
 
         assertThat(asked).hasSize(20);
         asked.forEach((recorder, exchange) -> assertThat(recorder.text()).isEqualTo(exchange.assistant()));
-    }
-
-    @Test
-    void awaitWorkWakesUpForASubmission() throws Exception {
-        ContinuousBatcher batcher = new ContinuousBatcher(trained, 1);
-        assertThat(batcher.awaitWork(Duration.ofMillis(20))).isFalse();
-        assertThat(batcher.step()).isZero();
-
-        Thread submitter = new Thread(() -> {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            batcher.submit(trained.encodeCompletion("x"), greedy(1), new Recorder());
-        });
-        submitter.start();
-        long start = System.nanoTime();
-        assertThat(batcher.awaitWork(Duration.ofSeconds(30))).isTrue();
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
-        submitter.join();
-        assertThat(batcher.waiting()).isEqualTo(1);
     }
 
     @Test
