@@ -269,8 +269,16 @@ public class EndpointService {
     public EndpointInfo updateSettings(String name, EndpointSettings settings) {
         currentUser.require(Permission.ENDPOINTS_DEPLOY);
         StoredEndpoint endpoint = repository.lockByName(name).orElseThrow(() -> notFound(name));
+        EndpointSettings before = endpoint.settings();
+        boolean batchingChanged = before.maxBatchSize() != settings.maxBatchSize()
+                || before.maxBatchDelayMs() != settings.maxBatchDelayMs();
+        List<DeploymentInfo> current = repository.currentDeployments(endpoint.id());
+        if (batchingChanged && current.size() > 1) {
+            throw new ConflictException("settings", "Batching changes start new replicas; promote or roll back the"
+                    + " version beside " + current.get(0).label() + " first.");
+        }
         repository.updateSettings(endpoint.id(), checked(settings));
-        for (DeploymentInfo deployment : repository.currentDeployments(endpoint.id())) {
+        for (DeploymentInfo deployment : current) {
             int wanted = Math.max(settings.minReplicas(), Math.min(settings.maxReplicas(), deployment.replicas()));
             repository.setWantedReplicas(deployment.id(), wanted);
         }
@@ -278,6 +286,15 @@ public class EndpointService {
         repository.insertEvent(endpoint.id(), "settings", "Settings changed by " + actor + ": replicas "
                 + settings.minReplicas() + "–" + settings.maxReplicas() + ", batch " + settings.maxBatchSize()
                 + ", max tokens " + settings.maxTokens(), actor, now());
+        if (batchingChanged && current.size() == 1 && endpoint.stoppedAt() == null) {
+            // a replica batches as it was started: the version starts again beside itself and takes over when ready
+            DeploymentInfo serving = current.get(0);
+            repository.insertDeployment(endpoint.id(), serving.modelVersionId(), serving.modelName(),
+                    serving.modelVersion(), DeploymentState.STARTING, 0, 0, settings.minReplicas(), actor, now());
+            repository.insertEvent(endpoint.id(), "deploy", "Restarting " + serving.label() + " with the new"
+                    + " batching beside the running replicas (no downtime)", actor, now());
+            coordinator.publishRoute(endpoint.id());
+        }
         audit.record("endpoint.settings_changed", name, settings.toString());
         afterCommit(coordinator::reconcile);
         return info(repository.byId(endpoint.id()).orElseThrow());

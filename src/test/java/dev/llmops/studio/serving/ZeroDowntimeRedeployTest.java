@@ -87,4 +87,33 @@ class ZeroDowntimeRedeployTest {
                 () -> fixture.replicas(endpoint).stream().filter(r -> r.deploymentId() != third)
                         .allMatch(r -> r.state() == ReplicaState.STOPPED));
     }
+
+    /** Replicas batch as they were started, so a new batch size starts the version again beside itself. */
+    @Test
+    void changingTheBatchSizeRestartsTheVersionWithoutFailingARequest() {
+        ServingFixture fixture = new ServingFixture(context);
+        String endpoint = ServingFixture.endpointName("rebatch");
+        ModelVersionInfo v1 = fixture.registerTrained(Users.uniqueName("rebatch-model"));
+        fixture.deploy(endpoint, v1, 0, null);
+        ServingFixture.Client client = new ServingFixture.Client(port, fixture.key(endpoint, null, null), endpoint);
+        long first = fixture.awaitServing(endpoint, v1).deployments().get(0).id();
+
+        List<ServingFixture.Answer> answers;
+        try (ServingFixture.Load load = new ServingFixture.Load(2, () -> client.chat(HELLO.user(), MAX_TOKENS, 0.0))) {
+            load.awaitMore(5, Duration.ofSeconds(60));
+            EndpointSettings smaller = fixture.get(endpoint).settings().withBatching(2, 0);
+            fixture.as(() -> context.getBean(EndpointService.class).updateSettings(endpoint, smaller));
+            EndpointInfo restarted = fixture.await(endpoint, Duration.ofSeconds(90), info ->
+                    info.status() == EndpointStatus.READY && info.deployments().size() == 1
+                            && info.deployments().get(0).id() != first);
+            assertThat(restarted.deployments().get(0).modelVersionId()).isEqualTo(v1.id());
+            assertThat(restarted.settings().maxBatchSize()).isEqualTo(2);
+            load.awaitMore(5, Duration.ofSeconds(60));
+            answers = load.stop();
+        }
+
+        assertThat(answers).allSatisfy(a -> assertThat(a.status()).as("status of %s", a).isEqualTo(200));
+        assertThat(fixture.events(endpoint)).extracting(EndpointEvent::message)
+                .anyMatch(m -> m.startsWith("Restarting " + v1.label() + " with the new batching"));
+    }
 }
