@@ -53,7 +53,16 @@ class ArchitectureTest {
             Map.entry("EndpointReplica", "serving"),
             Map.entry("EndpointApiKey", "serving"),
             Map.entry("EndpointEvent", "serving"),
-            Map.entry("EndpointRequest", "serving"));
+            Map.entry("EndpointRequest", "serving"),
+            Map.entry("PromptSuite", "evaluation"),
+            Map.entry("PromptCase", "evaluation"),
+            Map.entry("PromptTestRun", "evaluation"),
+            Map.entry("PromptTestResult", "evaluation"),
+            Map.entry("ReviewQueue", "feedback"),
+            Map.entry("ReviewBatch", "feedback"),
+            Map.entry("ReviewItem", "feedback"),
+            Map.entry("ReviewAssignment", "feedback"),
+            Map.entry("GateDecision", "gate"));
 
     @Test
     void modulesHaveNoCyclesAndUseOnlyEachOthersApi() {

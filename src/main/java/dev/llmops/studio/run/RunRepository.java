@@ -217,6 +217,48 @@ class RunRepository {
                 .execute() == 1;
     }
 
+    /**
+     * Parks a held task until it is woken or {@code wakeAt} passes. The attempt is given back: waiting for people
+     * is not a failure, and the next lease counts it again.
+     */
+    boolean park(long taskId, String workerId, String reason, OffsetDateTime wakeAt) {
+        return db.update(TASK_RUN)
+                .set(TASK_RUN.STATUS, TaskStatus.WAITING.name())
+                .set(TASK_RUN.MESSAGE, reason)
+                .set(TASK_RUN.NOT_BEFORE, wakeAt)
+                .set(TASK_RUN.WORKER_ID, (String) null)
+                .set(TASK_RUN.LEASE_EXPIRES_AT, (OffsetDateTime) null)
+                .set(TASK_RUN.ATTEMPT, TASK_RUN.ATTEMPT.minus(1))
+                .where(TASK_RUN.ID.eq(taskId)).and(TASK_RUN.WORKER_ID.eq(workerId))
+                .and(TASK_RUN.STATUS.in(TaskStatus.LEASED.name(), TaskStatus.RUNNING.name()))
+                .execute() == 1;
+    }
+
+    /** Queues a waiting task to run again now. */
+    boolean wake(long taskId, String message, OffsetDateTime now) {
+        return db.update(TASK_RUN)
+                .set(TASK_RUN.STATUS, TaskStatus.QUEUED.name())
+                .set(TASK_RUN.NOT_BEFORE, (OffsetDateTime) null)
+                .set(TASK_RUN.QUEUED_AT, now)
+                .set(TASK_RUN.MESSAGE, message)
+                .where(TASK_RUN.ID.eq(taskId)).and(TASK_RUN.STATUS.eq(TaskStatus.WAITING.name()))
+                .execute() == 1;
+    }
+
+    /** Waiting tasks whose wake-up time has come. */
+    List<Long> dueWaiting(OffsetDateTime now) {
+        return db.select(TASK_RUN.ID).from(TASK_RUN)
+                .where(TASK_RUN.STATUS.eq(TaskStatus.WAITING.name()))
+                .and(TASK_RUN.NOT_BEFORE.le(now))
+                .fetch(TASK_RUN.ID);
+    }
+
+    /** The task of a step in a run. */
+    Optional<TaskRow> task(long runId, String nodeId) {
+        return db.selectFrom(TASK_RUN).where(TASK_RUN.RUN_ID.eq(runId)).and(TASK_RUN.NODE_ID.eq(nodeId))
+                .fetchOptional(RunRepository::row);
+    }
+
     /** Ends a task without a worker's word: failed after the last attempt, or cancelled. */
     boolean close(long taskId, Collection<TaskStatus> from, TaskStatus to, String message, OffsetDateTime now) {
         return db.update(TASK_RUN)

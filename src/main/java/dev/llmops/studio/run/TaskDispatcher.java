@@ -12,7 +12,9 @@ import dev.llmops.studio.pipeline.PipelineGraph;
 import dev.llmops.studio.pipeline.PipelineJson;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -237,6 +239,41 @@ public class TaskDispatcher {
         }
     }
 
+    /**
+     * The executor waits for people ({@link StepWaitsException}): the task parks until {@link #wake} or
+     * {@code wakeAt}, and its worker slot is free meanwhile. A task whose cancellation was requested is cancelled
+     * instead.
+     */
+    @Transactional
+    public void waiting(long taskId, String workerId, String reason, Instant wakeAt) {
+        TaskRow task = runs.task(taskId).orElse(null);
+        if (task == null || !workerId.equals(task.workerId())) {
+            return;
+        }
+        if (task.cancelRequested()) {
+            cancelled(taskId, workerId);
+            return;
+        }
+        if (runs.park(taskId, workerId, reason, wakeAt == null ? null : wakeAt.atOffset(ZoneOffset.UTC))) {
+            changed(task.runId());
+        }
+    }
+
+    /**
+     * Runs a waiting step again now (people did what it waited for); false when the step is not waiting. Called
+     * by features after the commit that records what people did, so the executor sees it.
+     */
+    @Transactional
+    public boolean wake(long runId, String nodeId, String why) {
+        Optional<TaskRow> task = runs.task(runId, nodeId).filter(t -> t.status() == TaskStatus.WAITING);
+        if (task.isEmpty() || !runs.wake(task.get().id(), why, now())) {
+            return false;
+        }
+        signal.signalAfterCommit();
+        changed(runId);
+        return true;
+    }
+
     /** The worker stopped the task because cancellation was requested. */
     @Transactional
     public void cancelled(long taskId, String workerId) {
@@ -255,6 +292,14 @@ public class TaskDispatcher {
             }
         }
         runs.unsettledRuns().forEach(this::settleRun);
+        for (long taskId : runs.dueWaiting(now())) {
+            runs.task(taskId).ifPresent(task -> {
+                if (runs.wake(taskId, "woken at its deadline", now())) {
+                    signal.signalAfterCommit();
+                    changed(task.runId());
+                }
+            });
+        }
         return reaped;
     }
 

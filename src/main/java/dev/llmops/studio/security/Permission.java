@@ -42,6 +42,13 @@ public enum Permission {
     ENDPOINTS_KEYS("Create and revoke the API keys of endpoints", EnumSet.of(ML_ENGINEER)),
     ENDPOINTS_TRY("Chat with endpoints in the playground", EnumSet.of(ML_ENGINEER, DOMAIN_EXPERT, REVIEWER)),
     /** Held by worker tokens only: a person's login or API token can never lease tasks or read artifacts. */
+    PROMPT_TESTS_VIEW("See prompt suites, test results and comparisons", EnumSet.allOf(Role.class)),
+    PROMPT_TESTS_EDIT("Create and edit prompt suites; run and compare prompt tests", EnumSet.of(ML_ENGINEER,
+            DOMAIN_EXPERT)),
+    REVIEW_WORK("Review the items assigned to you in review queues", EnumSet.of(REVIEWER, DOMAIN_EXPERT)),
+    REVIEW_QUEUES_VIEW("See review queues, their progress, agreement and disagreements", EnumSet.allOf(Role.class)),
+    REVIEW_QUEUES_MANAGE("Create review queues, add items, export reviews as datasets", EnumSet.of(ML_ENGINEER,
+            DOMAIN_EXPERT)),
     WORKER_PROTOCOL("Lease and run pipeline steps (worker tokens only)", EnumSet.noneOf(Role.class));
 
     private final String description;

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -62,6 +63,9 @@ interface LeaseProtocol {
     void failed(long taskId, String message, boolean retryable);
 
     void cancelled(long taskId);
+
+    /** The step waits for people: the task parks on the server until woken or {@code wakeAt} (null: no deadline). */
+    void waiting(long taskId, String reason, Instant wakeAt);
 
     /** Tells the server the worker is alive (every few seconds, besides per-task lease renewals). */
     void heartbeat();

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -103,6 +104,11 @@ final class LocalLeaseProtocol implements LeaseProtocol {
     @Override
     public void cancelled(long taskId) {
         dispatcher.cancelled(taskId, workerId);
+    }
+
+    @Override
+    public void waiting(long taskId, String reason, Instant wakeAt) {
+        dispatcher.waiting(taskId, workerId, reason, wakeAt);
     }
 
     @Override

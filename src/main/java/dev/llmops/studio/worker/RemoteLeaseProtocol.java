@@ -42,6 +42,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -218,6 +219,12 @@ final class RemoteLeaseProtocol implements LeaseProtocol, ReplicaTransport {
     @Override
     public void cancelled(long taskId) {
         report(() -> call("POST", task(taskId, "cancelled"), null, Void.class, CALL_TIMEOUT));
+    }
+
+    @Override
+    public void waiting(long taskId, String reason, Instant wakeAt) {
+        report(() -> call("POST", task(taskId, "waiting"), new WorkerProtocolController.Waiting(reason, wakeAt),
+                Void.class, CALL_TIMEOUT));
     }
 
     @Override

@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.springframework.core.io.FileSystemResource;
@@ -87,6 +88,10 @@ class WorkerProtocolController {
 
     /** {@code retryable} absent counts as true, as workers of the previous version sent no such field. */
     record Failure(String message, Boolean retryable) {
+    }
+
+    /** The step waits for people until woken or {@code wakeAt} (null: no deadline). */
+    record Waiting(String reason, Instant wakeAt) {
     }
 
     record WorkerStatus(WorkerState state) {
@@ -238,6 +243,15 @@ class WorkerProtocolController {
         requireOwn(workerId, token);
         dispatcher.failed(taskId, workerId, failure.message() == null ? "failed" : failure.message(),
                 !Boolean.FALSE.equals(failure.retryable()));
+        return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/workers/{workerId}/tasks/{taskId}/waiting")
+    ResponseEntity<Void> waiting(@PathVariable String workerId, @PathVariable long taskId,
+            @RequestBody Waiting waiting, @AuthenticationPrincipal WorkerTokenPrincipal token) {
+        requireOwn(workerId, token);
+        dispatcher.waiting(taskId, workerId, waiting.reason() == null ? "waiting" : waiting.reason(),
+                waiting.wakeAt());
         return ResponseEntity.noContent().build();
     }
 

@@ -5,6 +5,7 @@ import dev.llmops.studio.run.MetricPoint;
 import dev.llmops.studio.run.NodeExecutor;
 import dev.llmops.studio.run.NodeExecutors;
 import dev.llmops.studio.run.StepSettingsException;
+import dev.llmops.studio.run.StepWaitsException;
 import dev.llmops.studio.run.TaskContext;
 import dev.llmops.studio.run.TaskDispatcher.Heartbeat;
 import dev.llmops.studio.run.TaskLease;
@@ -210,6 +211,15 @@ final class WorkerRuntime {
         } catch (InterruptedException e) {
             Thread.interrupted();
             report(task, running ? "interrupted" : "worker " + workerId + " is stopping");
+        } catch (StepWaitsException e) {
+            Thread.interrupted();
+            task.flushMetrics();
+            if (task.cancelRequested) {
+                protocol.cancelled(lease.taskId());
+            } else {
+                log.info("Step {} of run {} waits: {}", lease.nodeId(), lease.runId(), e.getMessage());
+                protocol.waiting(lease.taskId(), e.getMessage(), e.wakeAt().orElse(null));
+            }
         } catch (StepSettingsException e) {
             Thread.interrupted();
             report(task, e.getMessage(), false);
