@@ -106,6 +106,20 @@ public class DatasetService {
                 sink -> DatasetParser.parse(file, fileName, detection, settings.mapping(), sink));
     }
 
+    /**
+     * A version made from people's work in another feature (reviewed answers), recorded with that lineage: the
+     * source kind and a reference a person can follow back. The caller has checked the actor's right to make it;
+     * personal data is redacted as on any upload.
+     */
+    public DatasetVersionInfo createDerivedVersion(String actor, String datasetName, Path file, String fileName,
+            SourceKind source, String sourceRef, ColumnMapping mapping) throws IOException {
+        Detection detection = detect(file, fileName);
+        VersionSettings settings = VersionSettings.defaults(mapping);
+        return build(checkedName(datasetName), settings, null, source, sourceRef, null, () -> false,
+                Files.size(file), sink -> DatasetParser.parse(file, fileName, detection, settings.mapping(), sink),
+                actor, null);
+    }
+
     /** Datasets made by the system (demo data on first start), under the given principal's name. */
     DatasetVersionInfo createVersionAs(String actor, String datasetName, Path file, String fileName,
             VersionSettings settings, String description) throws IOException {
@@ -284,7 +298,7 @@ public class DatasetService {
                 .orElseThrow(() -> new NotFoundException("No dataset named “" + datasetName + "”."));
     }
 
-    static ArtifactRef content(DatasetVersionInfo version) {
+    public static ArtifactRef content(DatasetVersionInfo version) {
         if (version.artifact() == null) {
             throw new NotFoundException(version.datasetName() + " version " + version.version()
                     + " was erased; use a newer version.");

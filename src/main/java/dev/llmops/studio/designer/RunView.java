@@ -75,6 +75,10 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
     private final TabSheet stepTabs = new TabSheet();
     private final Tab metricsTab;
     private final MetricsPanel metricsPanel = new MetricsPanel();
+    private final List<StepPanels> stepPanels;
+    private final Div stepPanel = new Div();
+    /** The selected step and its state when its feature panel was last built: rebuilt only when either changes. */
+    private String stepPanelKey;
 
     private long runId;
     private RunDetail detail;
@@ -86,8 +90,9 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
     private long metricsReadAt;
     private RunStatus metricsReadStatus;
 
-    RunView(RunService runs, RunUpdates updates, CurrentUser currentUser) {
+    RunView(RunService runs, RunUpdates updates, CurrentUser currentUser, List<StepPanels> stepPanels) {
         this.runs = runs;
+        this.stepPanels = stepPanels;
         this.updates = updates;
         this.canCancel = currentUser.has(Permission.RUNS_START);
         setId("run-view");
@@ -145,7 +150,9 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
         metricsTab.setId("metrics-tab");
         stepTabs.setWidthFull();
         stepTabs.addSelectedChangeListener(e -> refreshMetrics());
-        VerticalLayout side = new VerticalLayout(tasks, stepTabs);
+        stepPanel.setId("step-panel");
+        stepPanel.setWidthFull();
+        VerticalLayout side = new VerticalLayout(tasks, stepPanel, stepTabs);
         side.setPadding(true);
         side.setSizeFull();
         side.expand(stepTabs);
@@ -197,14 +204,15 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
         title.removeAll();
         title.add(new RouterLink(summary.pipelineName(), DesignerView.class, DesignerView.route(summary.pipelineId())));
         title.add(new Span(" · run " + runId));
-        status.setText(label(summary.status().name()));
+        boolean waiting = waitsForPeople(detail);
+        status.setText(waiting ? "Waiting" : label(summary.status().name()));
         status.getElement().getThemeList().clear();
-        status.getElement().getThemeList().add("badge " + switch (summary.status()) {
+        status.getElement().getThemeList().add("badge " + (waiting ? "contrast" : switch (summary.status()) {
             case SUCCEEDED -> "success";
             case FAILED -> "error";
             case RUNNING, CANCELLING -> "";
             case CANCELLED -> "contrast";
-        });
+        }));
         progress.setValue(summary.progress());
         facts.setText("version " + summary.pipelineVersion() + " · " + summary.tasksSucceeded() + " of "
                 + summary.tasksTotal() + " steps done · started by " + summary.startedBy() + " ("
@@ -217,7 +225,8 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
         canvas.setNodeStates(nodeStates(detail.tasks()));
         // the log follows the step that is running until the user picks one
         var running = detail.tasks().stream().filter(t -> t.status() == dev.llmops.studio.run.TaskStatus.RUNNING)
-                .findFirst();
+                .findFirst().or(() -> detail.tasks().stream()
+                        .filter(t -> t.status() == dev.llmops.studio.run.TaskStatus.WAITING).findFirst());
         if (!userPickedTask && running.isPresent()) {
             selectTask(running.get());
         } else if (selectedTask == null && !detail.tasks().isEmpty()) {
@@ -225,13 +234,42 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
         } else {
             appendLog();
         }
+        refreshStepPanel();
         refreshMetrics();
+    }
+
+    /** A run that goes on only when people act: something waits and nothing else is under way. */
+    static boolean waitsForPeople(RunDetail run) {
+        return run.summary().status() == RunStatus.RUNNING
+                && run.tasks().stream().anyMatch(t -> t.status() == dev.llmops.studio.run.TaskStatus.WAITING)
+                && run.tasks().stream().noneMatch(t -> switch (t.status()) {
+                    case QUEUED, LEASED, RUNNING -> true;
+                    default -> false;
+                });
+    }
+
+    /** What the selected step's feature shows for it (approve a gate, open a review queue). */
+    private void refreshStepPanel() {
+        TaskInfo task = detail.tasks().stream().filter(t -> selectedTask != null && t.id() == selectedTask)
+                .findFirst().orElse(null);
+        String key = task == null ? null : task.id() + ":" + task.status();
+        if (java.util.Objects.equals(key, stepPanelKey)) {
+            return;
+        }
+        stepPanelKey = key;
+        stepPanel.removeAll();
+        if (task != null) {
+            stepPanels.stream().map(p -> p.panelFor(detail, task, this::refresh)).flatMap(java.util.Optional::stream)
+                    .forEach(stepPanel::add);
+        }
+        stepPanel.setVisible(stepPanel.getComponentCount() > 0);
     }
 
     /** A step picked by the user on the canvas or in the table: its log, and its charts if it has any. */
     private void chooseTask(TaskInfo task) {
         userPickedTask = true;
         selectTask(task);
+        refreshStepPanel();
         metricsPanel.selectStep(task.id());
     }
 
@@ -258,6 +296,7 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver, HasD
 
     private void selectTask(TaskInfo task) {
         if (selectedTask == null || selectedTask != task.id()) {
+            stepPanelKey = "";
             selectedTask = task.id();
             lastLogId = 0;
             logView.setText("");

@@ -155,15 +155,29 @@ final class CatalogEntries {
 
     private static NodeType humanReview() {
         return new NodeType("human-review", "Human review", "Quality", "vaadin:user-check",
-                "Puts answers in a review queue; reviewers rate and correct them.",
+                "Puts the answers of a Prompt test (or an Evaluate step's samples) in a review queue, waits until"
+                        + " reviewers have rated and corrected them, then passes on the corrected and accepted"
+                        + " answers as a new dataset version and the preference pairs (chosen/rejected).",
                 List.of(input("report", "Report", EVAL_REPORT, true)),
-                List.of(output("feedback", "Feedback", FEEDBACK),
+                List.of(output("feedback", "Preference pairs", FEEDBACK),
                         output("dataset", "Corrected answers", DATASET)),
                 List.of(
                         string("queue", "Review queue", null, true,
-                                "Queue the items appear in; reviewers pick work by queue."),
+                                "Queue the items appear in (created on first use); reviewers pick work by queue."),
                         integer("reviewersPerItem", "Reviewers per item", 1, 1, 5,
-                                "Different reviewers who must see each answer."),
+                                "Different reviewers who must see each answer; with two or more the queue's"
+                                        + " dashboard shows how much they agree."),
+                        string("reviewers", "Reviewers", null, false,
+                                "User names, comma-separated. Empty: everyone with the Reviewer role; the items are"
+                                        + " spread evenly among them."),
+                        integer("quota", "Items to review", 0, 0, 100_000,
+                                "Fully reviewed items needed before the run goes on; 0: all of them."),
+                        integer("deadlineHours", "Deadline (hours)", 0, 0, 24 * 365,
+                                "After this long the run goes on with the reviews done so far; 0: no deadline."),
+                        integer("maxItems", "Max items", 200, 1, 100_000, "Answers taken from the report at most."),
+                        string("exportDataset", "Export to dataset", null, false,
+                                "Dataset that gets the reviewed answers as its next version. Empty: the queue's"
+                                        + " name followed by -reviewed."),
                         new ParamSpec("instructions", "Instructions", ParamType.TEXT, null, null, null, false,
                                 List.of(), "Shown to reviewers above every item.")),
                 new Resources(1, 0, 256));
@@ -189,18 +203,26 @@ final class CatalogEntries {
 
     private static NodeType gate() {
         return new NodeType("gate", "Quality gate", "Quality", "vaadin:flag-checkered",
-                "Passes the model on only when the evaluation is good enough or a person approves it.",
+                "Passes the model on only when a metric of the report reaches its threshold, or when an approver"
+                        + " approves it; otherwise the run stops here. Decisions are recorded with who and when.",
                 List.of(input("report", "Report", EVAL_REPORT, true), input("model", "Model", MODEL, true)),
                 List.of(output("model", "Approved model", MODEL)),
                 List.of(
                         choice("mode", "Mode", "metric", List.of("metric", "manual"),
-                                "metric: pass when the metric reaches the threshold; manual: wait for an approver."),
+                                "metric: pass when the metric reaches the threshold; manual: the run waits on"
+                                        + " this step until an approver approves or rejects it on the run page."),
                         choice("metric", "Metric", "f1", List.of("accuracy", "precision", "recall", "f1",
-                                        "next_token_accuracy"),
-                                "Metric compared with the threshold in metric mode."),
+                                        "micro_f1", "pass_rate", "next_token_accuracy"),
+                                "Metric of the report compared with the threshold in metric mode: a Prompt test"
+                                        + " reports pass_rate and, with labels, accuracy, precision, recall and F1"
+                                        + " (macro; micro_f1); an Evaluate step reports next_token_accuracy."),
                         decimal("threshold", "Threshold", 0.8, 0.0, 1.0, "Lowest metric value that passes."),
+                        choice("approverRole", "Approver role", "ML_ENGINEER", List.of("ML_ENGINEER",
+                                        "DOMAIN_EXPERT", "REVIEWER", "ADMIN"),
+                                "Manual mode: users with this role may approve or reject."),
                         string("approvers", "Approvers", null, false,
-                                "Comma-separated user names who may approve in manual mode.")),
+                                "Manual mode: only these users (comma-separated names) may decide, instead of"
+                                        + " everyone with the role.")),
                 new Resources(1, 0, 256));
     }
 

@@ -65,11 +65,14 @@ public class ModelRegistryService {
     /**
      * Registers the MODEL output of a successful step as a new version, once: the model is named by the step's
      * "Registered model name" parameter, else after the registered model it was made from (a quantized or
-     * fine-tuned version stays in its family), else after the pipeline.
+     * fine-tuned version stays in its family), else after the pipeline. A model already registered (passed on
+     * unchanged) is not registered again.
      */
     @Transactional(propagation = Propagation.REQUIRES_NEW)
     public Optional<ModelVersionInfo> registerStepOutput(StepSucceeded step, String artifact) {
-        if (registry.versionIdByRunStep(step.runId(), step.nodeId()).isPresent()) {
+        // a step that passes a model on unchanged (a quality gate) adds no version: it is the same model
+        if (registry.versionIdByRunStep(step.runId(), step.nodeId()).isPresent()
+                || registry.versionIdByArtifact(artifact).isPresent()) {
             return Optional.empty();
         }
         ArtifactRef ref = ArtifactRef.parse(artifact);

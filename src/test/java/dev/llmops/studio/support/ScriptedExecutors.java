@@ -41,6 +41,7 @@ public class ScriptedExecutors implements BeanDefinitionRegistryPostProcessor {
     }
 
     private static final Map<String, Script> SCRIPTS = new ConcurrentHashMap<>();
+    private static final Map<String, Script> REPLACEMENTS = new ConcurrentHashMap<>();
     /** Every execution: "runId/nodeId#attempt", in order, across all test contexts of the JVM. */
     public static final List<String> EXECUTIONS = new CopyOnWriteArrayList<>();
     public static final Duration SLOW = Duration.ofSeconds(6);
@@ -57,6 +58,8 @@ public class ScriptedExecutors implements BeanDefinitionRegistryPostProcessor {
      * executor of the model engine, and the Deploy step.
      */
     public static final String REAL_MODEL_STEPS = REAL_EXECUTORS + "=dataset-upload,fine-tune,evaluate,quantize,deploy";
+    /** The model steps and the quality loop's: Prompt test, Human review and Quality gate. */
+    public static final String QUALITY_STEPS = REAL_MODEL_STEPS + ",prompt-test,human-review,gate";
 
     /** The content the default behaviour writes on an output port. */
     public static String outputContent(long runId, String nodeId, String port) {
@@ -67,8 +70,17 @@ public class ScriptedExecutors implements BeanDefinitionRegistryPostProcessor {
         SCRIPTS.put(nodeId, script);
     }
 
+    /**
+     * Replaces what a step does, whether its type's executor is real or scripted: only the script runs, and it
+     * writes the step's outputs itself (a report of chosen numbers, say, where a real step would compute one).
+     */
+    public static void replace(String nodeId, Script script) {
+        REPLACEMENTS.put(nodeId, script);
+    }
+
     public static void reset() {
         SCRIPTS.clear();
+        REPLACEMENTS.clear();
     }
 
     /** Fails the first {@code failures} attempts, then succeeds. */
@@ -140,6 +152,11 @@ public class ScriptedExecutors implements BeanDefinitionRegistryPostProcessor {
                         return;
                     }
                     EXECUTIONS.add(context.runId() + "/" + context.nodeId() + "#" + context.attempt());
+                    Script replacement = REPLACEMENTS.get(context.nodeId());
+                    if (replacement != null) {
+                        replacement.run(context);
+                        return;
+                    }
                     Script script = SCRIPTS.get(context.nodeId());
                     if (script != null) {
                         script.run(context);
@@ -175,6 +192,11 @@ public class ScriptedExecutors implements BeanDefinitionRegistryPostProcessor {
         @Override
         public void execute(TaskContext context) throws Exception {
             EXECUTIONS.add(context.runId() + "/" + context.nodeId() + "#" + context.attempt());
+            Script replacement = REPLACEMENTS.get(context.nodeId());
+            if (replacement != null) {
+                replacement.run(context);
+                return;
+            }
             context.log("scripted " + type.id() + " attempt " + context.attempt() + ", inputs " + context.inputs());
             for (String port : context.inputs().keySet()) {
                 String content = Files.readString(context.input(port));

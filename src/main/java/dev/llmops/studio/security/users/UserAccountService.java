@@ -7,6 +7,7 @@ import dev.llmops.studio.security.AuditLog;
 import dev.llmops.studio.security.CurrentUser;
 import dev.llmops.studio.security.Permission;
 import dev.llmops.studio.security.Role;
+import dev.llmops.studio.security.UserDirectory;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.Collection;
@@ -22,7 +23,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 /** User administration: every change is checked against the matrix, validated and audited. */
 @Service
-public class UserAccountService {
+public class UserAccountService implements UserDirectory {
 
     private static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._-]{2,63}");
     /** Actors the system records under; a user with one of these names would make the audit trail ambiguous. */
@@ -52,6 +53,13 @@ public class UserAccountService {
     public List<UserAccount> list() {
         currentUser.require(Permission.USERS_MANAGE);
         return users.findAll();
+    }
+
+    @Override
+    @Transactional(readOnly = true)
+    public List<String> enabledHoldersOf(Role role) {
+        return users.findAll().stream().filter(u -> u.enabled() && u.roles().contains(role))
+                .map(UserAccount::username).sorted().toList();
     }
 
     @Transactional(readOnly = true)

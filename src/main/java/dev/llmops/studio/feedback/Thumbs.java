@@ -1,0 +1,5 @@
+package dev.llmops.studio.feedback;
+
+public enum Thumbs {
+    UP, DOWN
+}
