@@ -62,6 +62,7 @@ class ArchitectureTest {
             Map.entry("ReviewBatch", "feedback"),
             Map.entry("ReviewItem", "feedback"),
             Map.entry("ReviewAssignment", "feedback"),
+            Map.entry("ReviewWorkload", "feedback"),
             Map.entry("GateDecision", "gate"));
 
     @Test

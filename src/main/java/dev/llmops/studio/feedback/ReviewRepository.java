@@ -4,6 +4,7 @@ import static dev.llmops.studio.db.Tables.REVIEW_ASSIGNMENT;
 import static dev.llmops.studio.db.Tables.REVIEW_BATCH;
 import static dev.llmops.studio.db.Tables.REVIEW_ITEM;
 import static dev.llmops.studio.db.Tables.REVIEW_QUEUE;
+import static dev.llmops.studio.db.Tables.REVIEW_WORKLOAD;
 
 import dev.llmops.studio.db.tables.records.ReviewAssignmentRecord;
 import java.time.OffsetDateTime;
@@ -39,6 +40,12 @@ class ReviewRepository {
     }
 
     /** A submitted review with its item, for dashboards and exports. */
+    /** An assignment with its item and queue, as the reviewer works on it; {@code seq} numbers it for them. */
+    record AssignmentRow(long id, int seq, long itemId, long queueId, String queue, String instructions, String prompt,
+            String context, String response, String responseB, String reference, boolean bFirst, ReviewInput input,
+            boolean submitted, OffsetDateTime savedAt) {
+    }
+
     record SubmittedReview(long itemId, String prompt, String response, String responseB, String reviewer,
             ReviewInput input, OffsetDateTime submittedAt) {
     }
@@ -61,19 +68,19 @@ class ReviewRepository {
                 .execute();
     }
 
+    /** Every queue with its counts, read from the kept counters (no row counting). */
     List<ReviewQueueInfo> queues() {
-        var items = DSL.select(REVIEW_ITEM.QUEUE_ID, DSL.count().as("items"),
-                        DSL.count().filterWhere(REVIEW_ITEM.SUBMITTED_REVIEWS.ge(REVIEW_ITEM.REQUIRED_REVIEWS))
-                                .as("completed"))
-                .from(REVIEW_ITEM).groupBy(REVIEW_ITEM.QUEUE_ID).asTable("items");
-        var reviews = DSL.select(REVIEW_ASSIGNMENT.QUEUE_ID, DSL.count().as("assigned"),
-                        DSL.count().filterWhere(REVIEW_ASSIGNMENT.STATUS.eq(SUBMITTED)).as("submitted"))
-                .from(REVIEW_ASSIGNMENT).groupBy(REVIEW_ASSIGNMENT.QUEUE_ID).asTable("reviews");
+        var items = DSL.select(REVIEW_BATCH.QUEUE_ID, DSL.sum(REVIEW_BATCH.ITEMS).as("items"),
+                        DSL.sum(REVIEW_BATCH.COMPLETED_ITEMS).as("completed"))
+                .from(REVIEW_BATCH).groupBy(REVIEW_BATCH.QUEUE_ID).asTable("items");
+        var reviews = DSL.select(REVIEW_WORKLOAD.QUEUE_ID, DSL.sum(REVIEW_WORKLOAD.ASSIGNED).as("assigned"),
+                        DSL.sum(REVIEW_WORKLOAD.SUBMITTED).as("submitted"))
+                .from(REVIEW_WORKLOAD).groupBy(REVIEW_WORKLOAD.QUEUE_ID).asTable("reviews");
         return db.select(REVIEW_QUEUE.asterisk(), items.field("items"), items.field("completed"),
                         reviews.field("assigned"), reviews.field("submitted"))
                 .from(REVIEW_QUEUE)
-                .leftJoin(items).on(items.field(REVIEW_ITEM.QUEUE_ID).eq(REVIEW_QUEUE.ID))
-                .leftJoin(reviews).on(reviews.field(REVIEW_ASSIGNMENT.QUEUE_ID).eq(REVIEW_QUEUE.ID))
+                .leftJoin(items).on(items.field(REVIEW_BATCH.QUEUE_ID).eq(REVIEW_QUEUE.ID))
+                .leftJoin(reviews).on(reviews.field(REVIEW_WORKLOAD.QUEUE_ID).eq(REVIEW_QUEUE.ID))
                 .orderBy(REVIEW_QUEUE.NAME)
                 .fetch(r -> new ReviewQueueInfo(r.get(REVIEW_QUEUE.ID), r.get(REVIEW_QUEUE.NAME),
                         r.get(REVIEW_QUEUE.INSTRUCTIONS), r.get(REVIEW_QUEUE.REVIEWERS_PER_ITEM),
@@ -97,30 +104,24 @@ class ReviewRepository {
     private Optional<ReviewBatchInfo> batch(Condition condition) {
         return db.select(REVIEW_BATCH.asterisk(), REVIEW_QUEUE.NAME).from(REVIEW_BATCH)
                 .join(REVIEW_QUEUE).on(REVIEW_QUEUE.ID.eq(REVIEW_BATCH.QUEUE_ID))
-                .where(condition).fetchOptional(r -> {
-                    long id = r.get(REVIEW_BATCH.ID);
-                    var counts = db.select(DSL.count(), DSL.count().filterWhere(
-                                    REVIEW_ITEM.SUBMITTED_REVIEWS.ge(REVIEW_ITEM.REQUIRED_REVIEWS)))
-                            .from(REVIEW_ITEM).where(REVIEW_ITEM.BATCH_ID.eq(id)).fetchOne();
-                    return new ReviewBatchInfo(id, r.get(REVIEW_BATCH.QUEUE_ID), r.get(REVIEW_QUEUE.NAME),
-                            r.get(REVIEW_BATCH.SOURCE), r.get(REVIEW_BATCH.RUN_ID), r.get(REVIEW_BATCH.NODE_ID),
-                            r.get(REVIEW_BATCH.QUOTA), r.get(REVIEW_BATCH.DEADLINE), counts.value1(),
-                            counts.value2(), r.get(REVIEW_BATCH.CREATED_BY), r.get(REVIEW_BATCH.CREATED_AT));
-                });
+                .where(condition).fetchOptional(r -> new ReviewBatchInfo(r.get(REVIEW_BATCH.ID),
+                        r.get(REVIEW_BATCH.QUEUE_ID), r.get(REVIEW_QUEUE.NAME), r.get(REVIEW_BATCH.SOURCE),
+                        r.get(REVIEW_BATCH.RUN_ID), r.get(REVIEW_BATCH.NODE_ID), r.get(REVIEW_BATCH.QUOTA),
+                        r.get(REVIEW_BATCH.DEADLINE), r.get(REVIEW_BATCH.ITEMS), r.get(REVIEW_BATCH.COMPLETED_ITEMS),
+                        r.get(REVIEW_BATCH.CREATED_BY), r.get(REVIEW_BATCH.CREATED_AT)));
     }
 
-    /** The batch an item belongs to, for waking the step that waits on it. */
-    long batchOfItem(long itemId) {
-        return db.select(REVIEW_ITEM.BATCH_ID).from(REVIEW_ITEM).where(REVIEW_ITEM.ID.eq(itemId)).fetchOne()
-                .value1();
+    /** Locks the queue's row, so batches added to one queue number their reviewers' items one after another. */
+    void lockQueue(long queueId) {
+        db.select(REVIEW_QUEUE.ID).from(REVIEW_QUEUE).where(REVIEW_QUEUE.ID.eq(queueId)).forUpdate().fetch();
     }
 
-    long insertBatch(long queueId, String source, Long runId, String nodeId, int quota, OffsetDateTime deadline,
-            String actor, OffsetDateTime now) {
+    long insertBatch(long queueId, String source, Long runId, String nodeId, int quota, int items,
+            OffsetDateTime deadline, String actor, OffsetDateTime now) {
         return db.insertInto(REVIEW_BATCH, REVIEW_BATCH.QUEUE_ID, REVIEW_BATCH.SOURCE, REVIEW_BATCH.RUN_ID,
-                        REVIEW_BATCH.NODE_ID, REVIEW_BATCH.QUOTA, REVIEW_BATCH.DEADLINE, REVIEW_BATCH.CREATED_BY,
-                        REVIEW_BATCH.CREATED_AT)
-                .values(queueId, source, runId, nodeId, quota, deadline, actor, now)
+                        REVIEW_BATCH.NODE_ID, REVIEW_BATCH.QUOTA, REVIEW_BATCH.ITEMS, REVIEW_BATCH.COMPLETED_ITEMS,
+                        REVIEW_BATCH.DEADLINE, REVIEW_BATCH.CREATED_BY, REVIEW_BATCH.CREATED_AT)
+                .values(queueId, source, runId, nodeId, quota, items, 0, deadline, actor, now)
                 .returningResult(REVIEW_BATCH.ID).fetchOne().value1();
     }
 
@@ -147,23 +148,42 @@ class ReviewRepository {
     /** Open assignments per reviewer in a queue: the load that new work is balanced against. */
     Map<String, Integer> openLoad(long queueId) {
         Map<String, Integer> load = new HashMap<>();
-        db.select(REVIEW_ASSIGNMENT.REVIEWER, DSL.count()).from(REVIEW_ASSIGNMENT)
-                .where(REVIEW_ASSIGNMENT.QUEUE_ID.eq(queueId)).and(REVIEW_ASSIGNMENT.STATUS.eq(OPEN))
-                .groupBy(REVIEW_ASSIGNMENT.REVIEWER)
+        db.select(REVIEW_WORKLOAD.REVIEWER, REVIEW_WORKLOAD.ASSIGNED.minus(REVIEW_WORKLOAD.SUBMITTED))
+                .from(REVIEW_WORKLOAD).where(REVIEW_WORKLOAD.QUEUE_ID.eq(queueId))
                 .forEach(r -> load.put(r.value1(), r.value2()));
         return load;
     }
 
+    /**
+     * Inserts the assignments, numbering each reviewer's items on from their last one, and adds them to the
+     * reviewers' counts. The caller holds the queue's lock.
+     */
     void insertAssignments(long queueId, List<NewAssignment> assignments, OffsetDateTime now) {
+        Map<String, Integer> assigned = new HashMap<>();
+        db.select(REVIEW_WORKLOAD.REVIEWER, REVIEW_WORKLOAD.ASSIGNED).from(REVIEW_WORKLOAD)
+                .where(REVIEW_WORKLOAD.QUEUE_ID.eq(queueId)).forEach(r -> assigned.put(r.value1(), r.value2()));
+        Map<String, Integer> before = new HashMap<>(assigned);
         for (int from = 0; from < assignments.size(); from += INSERT_CHUNK) {
             var insert = db.insertInto(REVIEW_ASSIGNMENT, REVIEW_ASSIGNMENT.ITEM_ID, REVIEW_ASSIGNMENT.QUEUE_ID,
-                    REVIEW_ASSIGNMENT.REVIEWER, REVIEW_ASSIGNMENT.STATUS, REVIEW_ASSIGNMENT.B_FIRST,
-                    REVIEW_ASSIGNMENT.ASSIGNED_AT);
+                    REVIEW_ASSIGNMENT.REVIEWER, REVIEW_ASSIGNMENT.SEQ, REVIEW_ASSIGNMENT.STATUS,
+                    REVIEW_ASSIGNMENT.B_FIRST, REVIEW_ASSIGNMENT.ASSIGNED_AT);
             for (NewAssignment a : assignments.subList(from, Math.min(assignments.size(), from + INSERT_CHUNK))) {
-                insert = insert.values(a.itemId(), queueId, a.reviewer(), OPEN, a.bFirst(), now);
+                int seq = assigned.merge(a.reviewer(), 1, Integer::sum);
+                insert = insert.values(a.itemId(), queueId, a.reviewer(), seq, OPEN, a.bFirst(), now);
             }
             insert.execute();
         }
+        assigned.forEach((reviewer, total) -> {
+            if (before.containsKey(reviewer)) {
+                db.update(REVIEW_WORKLOAD).set(REVIEW_WORKLOAD.ASSIGNED, total)
+                        .where(REVIEW_WORKLOAD.QUEUE_ID.eq(queueId)).and(REVIEW_WORKLOAD.REVIEWER.eq(reviewer))
+                        .execute();
+            } else {
+                db.insertInto(REVIEW_WORKLOAD, REVIEW_WORKLOAD.QUEUE_ID, REVIEW_WORKLOAD.REVIEWER,
+                        REVIEW_WORKLOAD.ASSIGNED, REVIEW_WORKLOAD.SUBMITTED).values(queueId, reviewer, total, 0)
+                        .execute();
+            }
+        });
     }
 
     /** The reviewer's first item not yet submitted, oldest first: one index seek. */
@@ -174,19 +194,12 @@ class ReviewRepository {
                 .orderBy(REVIEW_ASSIGNMENT.ID).limit(1).fetchOptional(REVIEW_ASSIGNMENT.ID);
     }
 
-    /** The reviewer's next (or previous) assignment after this one, submitted or not. */
-    Optional<Long> neighbour(long queueId, String reviewer, long assignmentId, boolean forward) {
+    /** The reviewer's next (or previous) assignment after the one numbered {@code seq}, submitted or not. */
+    Optional<Long> neighbour(long queueId, String reviewer, int seq, boolean forward) {
         return db.select(REVIEW_ASSIGNMENT.ID).from(REVIEW_ASSIGNMENT)
                 .where(REVIEW_ASSIGNMENT.QUEUE_ID.eq(queueId)).and(REVIEW_ASSIGNMENT.REVIEWER.eq(reviewer))
-                .and(forward ? REVIEW_ASSIGNMENT.ID.gt(assignmentId) : REVIEW_ASSIGNMENT.ID.lt(assignmentId))
-                .orderBy(forward ? REVIEW_ASSIGNMENT.ID.asc() : REVIEW_ASSIGNMENT.ID.desc())
-                .limit(1).fetchOptional(REVIEW_ASSIGNMENT.ID);
-    }
-
-    /** An assignment with its item and queue, as the reviewer works on it. */
-    record AssignmentRow(long id, long itemId, long queueId, String queue, String instructions, String prompt,
-            String context, String response, String responseB, String reference, boolean bFirst, ReviewInput input,
-            boolean submitted, OffsetDateTime savedAt) {
+                .and(REVIEW_ASSIGNMENT.SEQ.eq(forward ? seq + 1 : seq - 1))
+                .fetchOptional(REVIEW_ASSIGNMENT.ID);
     }
 
     /** The reviewer's own assignment with its item; empty for anyone else's. */
@@ -197,45 +210,33 @@ class ReviewRepository {
                 .join(REVIEW_ITEM).on(REVIEW_ITEM.ID.eq(REVIEW_ASSIGNMENT.ITEM_ID))
                 .join(REVIEW_QUEUE).on(REVIEW_QUEUE.ID.eq(REVIEW_ASSIGNMENT.QUEUE_ID))
                 .where(REVIEW_ASSIGNMENT.ID.eq(assignmentId)).and(REVIEW_ASSIGNMENT.REVIEWER.eq(reviewer))
-                .fetchOptional(r -> new AssignmentRow(r.get(REVIEW_ASSIGNMENT.ID), r.get(REVIEW_ASSIGNMENT.ITEM_ID),
-                        r.get(REVIEW_ASSIGNMENT.QUEUE_ID), r.get(REVIEW_QUEUE.NAME), r.get(REVIEW_QUEUE.INSTRUCTIONS),
-                        r.get(REVIEW_ITEM.PROMPT), r.get(REVIEW_ITEM.CONTEXT), r.get(REVIEW_ITEM.RESPONSE),
-                        r.get(REVIEW_ITEM.RESPONSE_B), r.get(REVIEW_ITEM.REFERENCE), r.get(REVIEW_ASSIGNMENT.B_FIRST),
-                        input(r), SUBMITTED.equals(r.get(REVIEW_ASSIGNMENT.STATUS)),
+                .fetchOptional(r -> new AssignmentRow(r.get(REVIEW_ASSIGNMENT.ID), r.get(REVIEW_ASSIGNMENT.SEQ),
+                        r.get(REVIEW_ASSIGNMENT.ITEM_ID), r.get(REVIEW_ASSIGNMENT.QUEUE_ID), r.get(REVIEW_QUEUE.NAME),
+                        r.get(REVIEW_QUEUE.INSTRUCTIONS), r.get(REVIEW_ITEM.PROMPT), r.get(REVIEW_ITEM.CONTEXT),
+                        r.get(REVIEW_ITEM.RESPONSE), r.get(REVIEW_ITEM.RESPONSE_B), r.get(REVIEW_ITEM.REFERENCE),
+                        r.get(REVIEW_ASSIGNMENT.B_FIRST), input(r), SUBMITTED.equals(r.get(REVIEW_ASSIGNMENT.STATUS)),
                         r.get(REVIEW_ASSIGNMENT.SAVED_AT)));
     }
 
-    /** 1-based place of an assignment among the reviewer's assignments in the queue. */
-    long position(long queueId, String reviewer, long assignmentId) {
-        return db.selectCount().from(REVIEW_ASSIGNMENT)
-                .where(REVIEW_ASSIGNMENT.QUEUE_ID.eq(queueId)).and(REVIEW_ASSIGNMENT.REVIEWER.eq(reviewer))
-                .and(REVIEW_ASSIGNMENT.ID.le(assignmentId)).fetchOne().value1();
-    }
-
     ReviewerProgress progress(long queueId, String reviewer) {
-        var counts = db.select(DSL.count(), DSL.count().filterWhere(REVIEW_ASSIGNMENT.STATUS.eq(SUBMITTED)))
-                .from(REVIEW_ASSIGNMENT)
-                .where(REVIEW_ASSIGNMENT.QUEUE_ID.eq(queueId)).and(REVIEW_ASSIGNMENT.REVIEWER.eq(reviewer))
-                .fetchOne();
-        return new ReviewerProgress(reviewer, counts.value2(), counts.value1());
+        return db.select(REVIEW_WORKLOAD.ASSIGNED, REVIEW_WORKLOAD.SUBMITTED).from(REVIEW_WORKLOAD)
+                .where(REVIEW_WORKLOAD.QUEUE_ID.eq(queueId)).and(REVIEW_WORKLOAD.REVIEWER.eq(reviewer))
+                .fetchOptional(r -> new ReviewerProgress(reviewer, r.value2(), r.value1()))
+                .orElse(new ReviewerProgress(reviewer, 0, 0));
     }
 
     List<ReviewerProgress> progressPerReviewer(long queueId) {
-        return db.select(REVIEW_ASSIGNMENT.REVIEWER, DSL.count(),
-                        DSL.count().filterWhere(REVIEW_ASSIGNMENT.STATUS.eq(SUBMITTED)))
-                .from(REVIEW_ASSIGNMENT).where(REVIEW_ASSIGNMENT.QUEUE_ID.eq(queueId))
-                .groupBy(REVIEW_ASSIGNMENT.REVIEWER).orderBy(REVIEW_ASSIGNMENT.REVIEWER)
-                .fetch(r -> new ReviewerProgress(r.value1(), r.value3(), r.value2()));
+        return db.selectFrom(REVIEW_WORKLOAD).where(REVIEW_WORKLOAD.QUEUE_ID.eq(queueId))
+                .orderBy(REVIEW_WORKLOAD.REVIEWER)
+                .fetch(r -> new ReviewerProgress(r.getReviewer(), r.getSubmitted(), r.getAssigned()));
     }
 
     /** Queues in which the reviewer has assignments, with their progress there. */
     Map<Long, ReviewerProgress> progressOf(String reviewer) {
         Map<Long, ReviewerProgress> byQueue = new HashMap<>();
-        db.select(REVIEW_ASSIGNMENT.QUEUE_ID, DSL.count(),
-                        DSL.count().filterWhere(REVIEW_ASSIGNMENT.STATUS.eq(SUBMITTED)))
-                .from(REVIEW_ASSIGNMENT).where(REVIEW_ASSIGNMENT.REVIEWER.eq(reviewer))
-                .groupBy(REVIEW_ASSIGNMENT.QUEUE_ID)
-                .forEach(r -> byQueue.put(r.value1(), new ReviewerProgress(reviewer, r.value3(), r.value2())));
+        db.selectFrom(REVIEW_WORKLOAD).where(REVIEW_WORKLOAD.REVIEWER.eq(reviewer))
+                .forEach(r -> byQueue.put(r.getQueueId(), new ReviewerProgress(reviewer, r.getSubmitted(),
+                        r.getAssigned())));
         return byQueue;
     }
 
@@ -253,19 +254,36 @@ class ReviewRepository {
                 .execute() == 1;
     }
 
-    /** Marks an open assignment submitted; false when it was submitted before (an edit of a submitted review). */
-    boolean markSubmitted(long assignmentId, String reviewer, OffsetDateTime now) {
-        return db.update(REVIEW_ASSIGNMENT)
+    /**
+     * Marks an open assignment submitted and counts it for the reviewer; false when it was submitted before (an
+     * edit of a submitted review).
+     */
+    boolean markSubmitted(long assignmentId, long queueId, String reviewer, OffsetDateTime now) {
+        boolean first = db.update(REVIEW_ASSIGNMENT)
                 .set(REVIEW_ASSIGNMENT.STATUS, SUBMITTED)
                 .set(REVIEW_ASSIGNMENT.SUBMITTED_AT, now)
                 .where(REVIEW_ASSIGNMENT.ID.eq(assignmentId)).and(REVIEW_ASSIGNMENT.REVIEWER.eq(reviewer))
                 .and(REVIEW_ASSIGNMENT.STATUS.eq(OPEN))
                 .execute() == 1;
+        if (first) {
+            db.update(REVIEW_WORKLOAD).set(REVIEW_WORKLOAD.SUBMITTED, REVIEW_WORKLOAD.SUBMITTED.plus(1))
+                    .where(REVIEW_WORKLOAD.QUEUE_ID.eq(queueId)).and(REVIEW_WORKLOAD.REVIEWER.eq(reviewer))
+                    .execute();
+        }
+        return first;
     }
 
-    void countSubmitted(long itemId) {
+    /** Counts a submitted review on its item, and the item on its batch once it has all its reviews; the batch. */
+    long countSubmitted(long itemId) {
         db.update(REVIEW_ITEM).set(REVIEW_ITEM.SUBMITTED_REVIEWS, REVIEW_ITEM.SUBMITTED_REVIEWS.plus(1))
                 .where(REVIEW_ITEM.ID.eq(itemId)).execute();
+        var item = db.select(REVIEW_ITEM.BATCH_ID, REVIEW_ITEM.SUBMITTED_REVIEWS, REVIEW_ITEM.REQUIRED_REVIEWS)
+                .from(REVIEW_ITEM).where(REVIEW_ITEM.ID.eq(itemId)).fetchOne();
+        if (item.value2().equals(item.value3())) {
+            db.update(REVIEW_BATCH).set(REVIEW_BATCH.COMPLETED_ITEMS, REVIEW_BATCH.COMPLETED_ITEMS.plus(1))
+                    .where(REVIEW_BATCH.ID.eq(item.value1())).execute();
+        }
+        return item.value1();
     }
 
     /** Submitted pairwise choices of the answer shown on the left: A shown first, or B shown first. */

@@ -176,7 +176,9 @@ public class ReviewService {
         int wanted = quota == null ? items.size() : Math.max(1, Math.min(quota, items.size()));
         long batchId = transaction.execute(status -> {
             OffsetDateTime now = now();
-            long id = reviews.insertBatch(queue.id(), source, runId, nodeId, wanted, deadline, actor, now);
+            reviews.lockQueue(queue.id());
+            long id = reviews.insertBatch(queue.id(), source, runId, nodeId, wanted, items.size(), deadline, actor,
+                    now);
             List<Long> itemIds = reviews.insertItems(queue.id(), id, items, perItem, now);
             reviews.insertAssignments(queue.id(), BalancedAssignment.assign(itemIds, pool, perItem,
                     reviews.openLoad(queue.id()), ThreadLocalRandom.current()), now);
@@ -214,7 +216,9 @@ public class ReviewService {
         String me = me();
         return transaction.execute(status -> {
             QueueRow row = reviews.queue(queue).orElseThrow(() -> unknownQueue(queue));
-            return reviews.neighbour(row.id(), me, assignmentId, forward).flatMap(id -> task(row.id(), id, me));
+            return reviews.assignment(assignmentId, me).filter(a -> a.queueId() == row.id())
+                    .flatMap(a -> reviews.neighbour(row.id(), me, a.seq(), forward))
+                    .flatMap(id -> task(row.id(), id, me));
         });
     }
 
@@ -231,8 +235,8 @@ public class ReviewService {
     private Optional<ReviewTask> task(long queueId, long assignmentId, String me) {
         return reviews.assignment(assignmentId, me).filter(a -> a.queueId() == queueId).map(a -> new ReviewTask(
                 a.id(), a.itemId(), a.queue(), a.instructions(), a.prompt(), a.context(), a.response(), a.responseB(),
-                a.bFirst(), a.reference(), a.input(), a.submitted(), a.savedAt(),
-                reviews.position(queueId, me, a.id()), reviews.progress(queueId, me)));
+                a.bFirst(), a.reference(), a.input(), a.submitted(), a.savedAt(), a.seq(),
+                reviews.progress(queueId, me)));
     }
 
     /** Keeps what the reviewer entered so far, so leaving the item loses nothing; a submitted review stays so. */
@@ -260,11 +264,10 @@ public class ReviewService {
                     new NotFoundException("No review item " + assignmentId + " of yours"));
             checkComplete(row, input);
             reviews.save(assignmentId, me, input, now());
-            if (!reviews.markSubmitted(assignmentId, me, now())) {
+            if (!reviews.markSubmitted(assignmentId, row.queueId(), me, now())) {
                 return Optional.<ReviewBatchInfo>empty();
             }
-            reviews.countSubmitted(row.itemId());
-            return reviews.batch(reviews.batchOfItem(row.itemId()));
+            return reviews.batch(reviews.countSubmitted(row.itemId()));
         });
         batch.filter(b -> b.runId() != null && b.quotaReached()).ifPresent(b -> dispatcher.getObject()
                 .wake(b.runId(), b.nodeId(), "reviews complete: " + b.completedItems() + " of " + b.items()
