@@ -152,6 +152,8 @@ CREATE TABLE review_workload (
     reviewer  VARCHAR(64) NOT NULL,
     assigned  INT         NOT NULL,
     submitted INT         NOT NULL,
+    -- no open item of the reviewer has a lower seq: the search for the next open item starts here
+    first_open_seq INT    NOT NULL,
     CONSTRAINT pk_review_workload PRIMARY KEY (queue_id, reviewer)
 );
 

@@ -25,6 +25,8 @@ class ReviewRepository {
     private static final String OPEN = "OPEN";
     private static final String SUBMITTED = "SUBMITTED";
     private static final int INSERT_CHUNK = 1000;
+    /** Items read at a time while looking for a reviewer's next open one. */
+    private static final int SEARCH_WINDOW = 32;
 
     private final DSLContext db;
 
@@ -180,18 +182,49 @@ class ReviewRepository {
                         .execute();
             } else {
                 db.insertInto(REVIEW_WORKLOAD, REVIEW_WORKLOAD.QUEUE_ID, REVIEW_WORKLOAD.REVIEWER,
-                        REVIEW_WORKLOAD.ASSIGNED, REVIEW_WORKLOAD.SUBMITTED).values(queueId, reviewer, total, 0)
-                        .execute();
+                        REVIEW_WORKLOAD.ASSIGNED, REVIEW_WORKLOAD.SUBMITTED, REVIEW_WORKLOAD.FIRST_OPEN_SEQ)
+                        .values(queueId, reviewer, total, 0, 1).execute();
             }
         });
     }
 
-    /** The reviewer's first item not yet submitted, oldest first: one index seek. */
+    /**
+     * The reviewer's first item not yet submitted, in their order. The search starts at the kept lower bound and
+     * reads the (queue, reviewer, seq) index a window at a time, picking the first open item in Java: a filter on
+     * the status in SQL would let the database choose the status index and sort every open item instead. It
+     * touches only the items submitted since the bound last moved, however long the queue; the bound then moves up
+     * to what was found.
+     */
     Optional<Long> firstOpen(long queueId, String reviewer) {
-        return db.select(REVIEW_ASSIGNMENT.ID).from(REVIEW_ASSIGNMENT)
-                .where(REVIEW_ASSIGNMENT.QUEUE_ID.eq(queueId)).and(REVIEW_ASSIGNMENT.REVIEWER.eq(reviewer))
-                .and(REVIEW_ASSIGNMENT.STATUS.eq(OPEN))
-                .orderBy(REVIEW_ASSIGNMENT.ID).limit(1).fetchOptional(REVIEW_ASSIGNMENT.ID);
+        var workload = db.select(REVIEW_WORKLOAD.FIRST_OPEN_SEQ, REVIEW_WORKLOAD.ASSIGNED).from(REVIEW_WORKLOAD)
+                .where(REVIEW_WORKLOAD.QUEUE_ID.eq(queueId)).and(REVIEW_WORKLOAD.REVIEWER.eq(reviewer))
+                .fetchOptional();
+        if (workload.isEmpty()) {
+            return Optional.empty();
+        }
+        int from = workload.get().value1();
+        int last = workload.get().value2();
+        Long found = null;
+        int bound = last + 1;
+        for (int window = from; window <= last && found == null; window += SEARCH_WINDOW) {
+            for (var row : db.select(REVIEW_ASSIGNMENT.ID, REVIEW_ASSIGNMENT.SEQ, REVIEW_ASSIGNMENT.STATUS)
+                    .from(REVIEW_ASSIGNMENT)
+                    .where(REVIEW_ASSIGNMENT.QUEUE_ID.eq(queueId)).and(REVIEW_ASSIGNMENT.REVIEWER.eq(reviewer))
+                    .and(REVIEW_ASSIGNMENT.SEQ.between(window, window + SEARCH_WINDOW - 1))
+                    .orderBy(REVIEW_ASSIGNMENT.SEQ).fetch()) {
+                if (OPEN.equals(row.value3())) {
+                    found = row.value1();
+                    bound = row.value2();
+                    break;
+                }
+            }
+        }
+        if (bound > from) {
+            db.update(REVIEW_WORKLOAD).set(REVIEW_WORKLOAD.FIRST_OPEN_SEQ, bound)
+                    .where(REVIEW_WORKLOAD.QUEUE_ID.eq(queueId)).and(REVIEW_WORKLOAD.REVIEWER.eq(reviewer))
+                    .and(REVIEW_WORKLOAD.FIRST_OPEN_SEQ.lt(bound)).execute();
+        }
+        return Optional.ofNullable(found);
     }
 
     /** The reviewer's next (or previous) assignment after the one numbered {@code seq}, submitted or not. */
