@@ -220,7 +220,7 @@ public class ReviewQueueView extends VerticalLayout implements BeforeEnterObserv
     private static Component figure(String caption, String value, String id, String meaning) {
         Span number = new Span(value);
         number.setId(id);
-        number.addClassName("review-figure-value");
+        number.addClassName(value.equals(NOT_ENOUGH) ? "review-figure-none" : "review-figure-value");
         Span label = new Span(caption);
         label.addClassName("panel-hint");
         Div figure = new Div(number, label);

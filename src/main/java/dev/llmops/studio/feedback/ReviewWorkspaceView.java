@@ -35,6 +35,7 @@ import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -151,6 +152,8 @@ public class ReviewWorkspaceView extends VerticalLayout implements BeforeEnterOb
             ratingButtons[stars - 1] = button;
         }
         thumbsUp.setId("thumbs-up");
+        thumbsUp.addThemeVariants(ButtonVariant.LUMO_SMALL);
+        thumbsDown.addThemeVariants(ButtonVariant.LUMO_SMALL);
         thumbsUp.addClickListener(e -> {
             form.toggleThumbs(Thumbs.UP);
             changed();
@@ -194,26 +197,22 @@ public class ReviewWorkspaceView extends VerticalLayout implements BeforeEnterOb
     }
 
     private void configureText() {
-        correction.setId("review-correction");
-        correction.setWidthFull();
+        keptAsYouType(correction, "review-correction", text -> form.correct(text));
         correction.setMinHeight("10rem");
         correction.setHelperText("Saved as the answer to learn once it differs from the response.");
-        correction.setValueChangeMode(ValueChangeMode.LAZY);
-        correction.setValueChangeTimeout(TYPING_PAUSE_MS);
-        correction.addValueChangeListener(e -> {
-            if (e.isFromClient()) {
-                form.correct(e.getValue());
-                changed();
-            }
-        });
-        comment.setId("review-comment");
-        comment.setWidthFull();
+        keptAsYouType(comment, "review-comment", text -> form.comment(text));
         comment.setPlaceholder("Optional: what is wrong, what would be better");
-        comment.setValueChangeMode(ValueChangeMode.LAZY);
-        comment.setValueChangeTimeout(TYPING_PAUSE_MS);
-        comment.addValueChangeListener(e -> {
+    }
+
+    /** A text area whose text goes into the form, and into the draft, when the reviewer pauses typing. */
+    private void keptAsYouType(TextArea area, String id, Consumer<String> into) {
+        area.setId(id);
+        area.setWidthFull();
+        area.setValueChangeMode(ValueChangeMode.LAZY);
+        area.setValueChangeTimeout(TYPING_PAUSE_MS);
+        area.addValueChangeListener(e -> {
             if (e.isFromClient()) {
-                form.comment(e.getValue());
+                into.accept(e.getValue());
                 changed();
             }
         });
@@ -511,7 +510,7 @@ public class ReviewWorkspaceView extends VerticalLayout implements BeforeEnterOb
             Notifications.error(e.getMessage());
             return;
         }
-        Notifications.success(task.submitted() ? "Review updated" : "Review submitted");
+        // no toast: at one item every few seconds they would pile up; the progress bar moving says it
         reviews.next(queue).ifPresentOrElse(this::show, this::showNoOpenItem);
     }
 
