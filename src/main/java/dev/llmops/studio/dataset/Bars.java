@@ -8,9 +8,9 @@ import java.util.Map;
  * Horizontal bars for counts (label distribution, length histograms): a glance tells the shape, the numbers
  * are there for reading. Plain elements; no chart library needed for this.
  */
-class Bars extends Div {
+public class Bars extends Div {
 
-    Bars(String title, Map<String, Long> counts) {
+    public Bars(String title, Map<String, Long> counts) {
         addClassName("bars");
         Div heading = new Div(title);
         heading.addClassName("bars-title");
