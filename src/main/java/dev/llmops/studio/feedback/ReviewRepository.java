@@ -227,11 +227,11 @@ class ReviewRepository {
         return Optional.ofNullable(found);
     }
 
-    /** The reviewer's next (or previous) assignment after the one numbered {@code seq}, submitted or not. */
-    Optional<Long> neighbour(long queueId, String reviewer, int seq, boolean forward) {
+    /** The reviewer's assignment numbered {@code seq} in the queue (1 is their first). */
+    Optional<Long> numbered(long queueId, String reviewer, int seq) {
         return db.select(REVIEW_ASSIGNMENT.ID).from(REVIEW_ASSIGNMENT)
                 .where(REVIEW_ASSIGNMENT.QUEUE_ID.eq(queueId)).and(REVIEW_ASSIGNMENT.REVIEWER.eq(reviewer))
-                .and(REVIEW_ASSIGNMENT.SEQ.eq(forward ? seq + 1 : seq - 1))
+                .and(REVIEW_ASSIGNMENT.SEQ.eq(seq))
                 .fetchOptional(REVIEW_ASSIGNMENT.ID);
     }
 

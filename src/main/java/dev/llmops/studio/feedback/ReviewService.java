@@ -210,6 +210,16 @@ public class ReviewService {
         });
     }
 
+    /** The signed-in reviewer's first item in the queue, submitted or not (to look over their reviews). */
+    public Optional<ReviewTask> first(String queue) {
+        currentUser.require(Permission.REVIEW_WORK);
+        String me = me();
+        return transaction.execute(status -> {
+            QueueRow row = reviews.queue(queue).orElseThrow(() -> unknownQueue(queue));
+            return reviews.numbered(row.id(), me, 1).flatMap(id -> task(row.id(), id, me));
+        });
+    }
+
     /** The reviewer's next ({@code forward}) or previous item after this one, submitted or not. */
     public Optional<ReviewTask> neighbour(String queue, long assignmentId, boolean forward) {
         currentUser.require(Permission.REVIEW_WORK);
@@ -217,7 +227,7 @@ public class ReviewService {
         return transaction.execute(status -> {
             QueueRow row = reviews.queue(queue).orElseThrow(() -> unknownQueue(queue));
             return reviews.assignment(assignmentId, me).filter(a -> a.queueId() == row.id())
-                    .flatMap(a -> reviews.neighbour(row.id(), me, a.seq(), forward))
+                    .flatMap(a -> reviews.numbered(row.id(), me, forward ? a.seq() + 1 : a.seq() - 1))
                     .flatMap(id -> task(row.id(), id, me));
         });
     }

@@ -400,8 +400,7 @@ public class ReviewWorkspaceView extends VerticalLayout implements BeforeEnterOb
         showMessage("All done — thank you", "You reviewed all " + mine.get().progress().assigned() + " item(s) of “"
                 + queue + "”. New items show up on the Review screen when they are assigned to you.");
         Button again = new Button("Look over my reviews", VaadinIcon.ARROW_BACKWARD.create(), e ->
-                // no assignment id is 0 or lower: the first one after 0 is the reviewer's first item
-                reviews.neighbour(queue, 0, true).ifPresent(this::show));
+                reviews.first(queue).ifPresent(this::show));
         again.setId("review-look-over");
         add(again);
     }

@@ -181,10 +181,10 @@ class ReviewJourneyTest {
                 .contains(CORRECTED, shownLeft);
     }
 
-    /** The reviewer's items in order, walking from before the first. */
+    /** The reviewer's items in order, from their first. */
     private List<ReviewTask> tasksOf(String queue) {
         List<ReviewTask> tasks = new ArrayList<>();
-        Optional<ReviewTask> next = reviews.neighbour(queue, 0, true);
+        Optional<ReviewTask> next = reviews.first(queue);
         while (next.isPresent()) {
             tasks.add(next.get());
             next = reviews.neighbour(queue, next.get().assignmentId(), true);
