@@ -11,6 +11,7 @@ CREATE TABLE prompt_suite (
     judge_rubric TEXT,
     created_by  VARCHAR(64)  NOT NULL,
     created_at  TIMESTAMP WITH TIME ZONE NOT NULL,
+    updated_by  VARCHAR(64)  NOT NULL,
     updated_at  TIMESTAMP WITH TIME ZONE NOT NULL,
     CONSTRAINT uq_prompt_suite_name UNIQUE (name)
 );
