@@ -1,7 +1,6 @@
 package dev.llmops.studio.evaluation;
 
 import dev.llmops.studio.model.ChatTurn;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -111,14 +110,5 @@ final class LlmJudge {
             return caseExpected;
         }
         return suiteRubric == null ? "" : suiteRubric;
-    }
-
-    /** Judge requests for every output, in order; used with one call to the judge endpoint for all of them. */
-    static List<List<ChatTurn>> requests(List<String> rubrics, List<String> questions, List<String> answers) {
-        List<List<ChatTurn>> requests = new ArrayList<>();
-        for (int i = 0; i < rubrics.size(); i++) {
-            requests.add(request(rubrics.get(i), questions.get(i), answers.get(i)));
-        }
-        return requests;
     }
 }
