@@ -11,6 +11,7 @@ CREATE TABLE prompt_suite (
     judge_rubric TEXT,
     created_by  VARCHAR(64)  NOT NULL,
     created_at  TIMESTAMP WITH TIME ZONE NOT NULL,
+    updated_by  VARCHAR(64)  NOT NULL,
     updated_at  TIMESTAMP WITH TIME ZONE NOT NULL,
     CONSTRAINT uq_prompt_suite_name UNIQUE (name)
 );
@@ -35,7 +36,11 @@ CREATE TABLE prompt_test_run (
     suite_name     VARCHAR(100) NOT NULL,
     target_kind    VARCHAR(16)  NOT NULL,
     target         VARCHAR(300) NOT NULL,
+    model_name     VARCHAR(200),
+    model_version  INT,
     model_version_id BIGINT,
+    max_tokens     INT          NOT NULL,
+    temperature    DOUBLE PRECISION NOT NULL,
     run_id         BIGINT,
     node_id        VARCHAR(100),
     status         VARCHAR(16)  NOT NULL,
@@ -57,6 +62,7 @@ CREATE TABLE prompt_test_result (
     test_run_id      BIGINT       NOT NULL REFERENCES prompt_test_run (id) ON DELETE CASCADE,
     position         INT          NOT NULL,
     prompt           TEXT         NOT NULL,
+    messages         TEXT,
     expected         TEXT,
     assertion        VARCHAR(32)  NOT NULL,
     label            VARCHAR(200),

@@ -33,9 +33,9 @@ import org.apache.commons.csv.CSVRecord;
  * {@link LineReader#MAX_LINE} characters long: an unclosed quote would otherwise swallow the rest of a 2 GB file
  * into one field.
  */
-final class CsvRows implements Closeable {
+public final class CsvRows implements Closeable {
 
-    interface Visitor {
+    public interface Visitor {
 
         /** A row with as many fields as the header; false stops the reading. */
         boolean row(long line, CSVRecord record);
@@ -64,7 +64,12 @@ final class CsvRows implements Closeable {
     private long recordLine;
     private RowError error;
 
-    CsvRows(Path file, String fileName, char delimiter) throws IOException {
+    /**
+     * Opens the file and reads its header.
+     *
+     * @throws DatasetFileException the file is empty, not UTF-8 text, or its header is unusable
+     */
+    public CsvRows(Path file, String fileName, char delimiter) throws IOException {
         this.fileName = fileName;
         this.delimiter = delimiter;
         this.format = CSVFormat.DEFAULT.builder()
@@ -97,11 +102,11 @@ final class CsvRows implements Closeable {
         }
     }
 
-    List<String> columns() {
+    public List<String> columns() {
         return columns;
     }
 
-    long headerLine() {
+    public long headerLine() {
         return headerLine;
     }
 
@@ -110,7 +115,7 @@ final class CsvRows implements Closeable {
         return utf8.bytesRead();
     }
 
-    void read(Visitor visitor) throws IOException {
+    public void read(Visitor visitor) throws IOException {
         while (advance()) {
             boolean more;
             if (error != null) {

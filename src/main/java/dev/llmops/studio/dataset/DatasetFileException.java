@@ -4,7 +4,7 @@ package dev.llmops.studio.dataset;
  * A file that cannot be read as a dataset at all (empty, an unusable CSV header, not UTF-8 text), as opposed to
  * rows that are rejected one by one. {@link #error()} points at the problem the way a row error does.
  */
-final class DatasetFileException extends IllegalArgumentException {
+public final class DatasetFileException extends IllegalArgumentException {
 
     private final transient RowError error;
 
@@ -13,7 +13,7 @@ final class DatasetFileException extends IllegalArgumentException {
         this.error = error;
     }
 
-    RowError error() {
+    public RowError error() {
         return error;
     }
 }

@@ -13,7 +13,8 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * Checks a model's output against a test case's expectation (see {@link AssertionType}). Pure functions: the
- * same output and expectation always give the same verdict, with a reason a reviewer can read.
+ * same output and expectation always give the same verdict, with a reason a reviewer can read. The one type that
+ * needs another model, {@link AssertionType#LLM_JUDGE}, is judged by {@link LlmJudge} instead.
  */
 public final class OutputAssertions {
 
@@ -34,6 +35,7 @@ public final class OutputAssertions {
         String out = output == null ? "" : output;
         String want = expected == null ? "" : expected;
         return switch (type) {
+            case NONE -> AssertionResult.of(true, "recorded; no assertion");
             case EQUALS -> AssertionResult.of(out.strip().equals(want.strip()),
                     out.strip().equals(want.strip()) ? "equals the expected text" : "differs from the expected text");
             case CONTAINS -> contains(out, List.of(want), false, true);
@@ -48,9 +50,12 @@ public final class OutputAssertions {
                             : "does not start with “" + want.strip() + "”");
             case LENGTH -> length(out, want);
             case IS_JSON -> json(out);
+            case JSON_SCHEMA -> JsonSchemaCheck.check(out, want);
             case CLASSIFICATION -> classification(out, want, labels);
             case TOKEN_F1 -> overlap("token F1", TextOverlap.tokenF1(out, want), threshold);
             case ROUGE_L -> overlap("ROUGE-L", TextOverlap.rougeL(out, want), threshold);
+            case LLM_JUDGE -> AssertionResult.of(false, "an LLM judge grades this output: run it in a prompt test,"
+                    + " whose suite names the judge endpoint");
         };
     }
 

@@ -139,18 +139,25 @@ final class CatalogEntries {
 
     private static NodeType promptTest() {
         return new NodeType("prompt-test", "Prompt test", "Quality", "vaadin:comment-ellipsis-o",
-                "Sends test prompts to an endpoint and records the answers for review.",
-                List.of(input("endpoint", "Endpoint", ENDPOINT, true)),
+                "Runs a prompt suite (or the prompts given here) against an endpoint or a model version: pass rate"
+                        + " and, for classification cases, accuracy, precision, recall and F1 (Prompt tests screen).",
+                List.of(input("endpoint", "Endpoint", ENDPOINT, false), input("model", "Model", MODEL, false)),
                 List.of(output("report", "Report", EVAL_REPORT)),
                 List.of(
+                        string("suite", "Prompt suite", null, false,
+                                "Name of a suite on the Prompt tests screen; when set it is used instead of the"
+                                        + " prompts below."),
                         new ParamSpec("prompts", "Prompts", ParamType.TEXT,
                                 "What is the capital of France?\nSummarise in one sentence: why do models need"
                                         + " evaluation?",
-                                null, null, true, List.of(), "One prompt per line."),
+                                null, null, false, List.of(),
+                                "One prompt per line, each answer recorded (no assertion); used when no suite is"
+                                        + " named."),
                         integer("maxTokens", "Max tokens", 128, 1, 4096, "Longest answer, in tokens."),
-                        decimal("temperature", "Temperature", 0.7, 0.0, 2.0,
-                                "0 always picks the likeliest word; higher values give more varied answers.")),
-                new Resources(1, 0, 512));
+                        decimal("temperature", "Temperature", 0.0, 0.0, 2.0,
+                                "0 always picks the likeliest word, so a test repeats exactly; higher values give"
+                                        + " more varied answers.")),
+                new Resources(1, 0, 1024));
     }
 
     private static NodeType humanReview() {

@@ -9,7 +9,10 @@ import static dev.llmops.studio.evaluation.AssertionType.ICONTAINS;
 import static dev.llmops.studio.evaluation.AssertionType.ICONTAINS_ALL;
 import static dev.llmops.studio.evaluation.AssertionType.ICONTAINS_ANY;
 import static dev.llmops.studio.evaluation.AssertionType.IS_JSON;
+import static dev.llmops.studio.evaluation.AssertionType.JSON_SCHEMA;
 import static dev.llmops.studio.evaluation.AssertionType.LENGTH;
+import static dev.llmops.studio.evaluation.AssertionType.LLM_JUDGE;
+import static dev.llmops.studio.evaluation.AssertionType.NONE;
 import static dev.llmops.studio.evaluation.AssertionType.REGEX;
 import static dev.llmops.studio.evaluation.AssertionType.ROUGE_L;
 import static dev.llmops.studio.evaluation.AssertionType.STARTS_WITH;
@@ -66,6 +69,35 @@ class OutputAssertionsTest {
     }
 
     @Test
+    void jsonSchemaChecksTheOutputAgainstTheExpectedSchema() {
+        String schema = """
+                {"type": "object", "required": ["city", "population"],
+                 "properties": {"city": {"type": "string"}, "population": {"type": "integer", "minimum": 0}}}""";
+        passes(JSON_SCHEMA, "{\"city\": \"Paris\", \"population\": 2100000}", schema);
+        fails(JSON_SCHEMA, "{\"city\": \"Paris\", \"population\": -3}", schema, "does not match the schema");
+        fails(JSON_SCHEMA, "{\"city\": \"Paris\"}", schema, "population");
+        fails(JSON_SCHEMA, "The city is Paris.", schema, "not valid JSON");
+        fails(JSON_SCHEMA, "{}", "{\"type\": ", "the expected JSON Schema is not valid JSON");
+        fails(JSON_SCHEMA, "{}", "[1, 2]", "must be a JSON Schema");
+        passes(JSON_SCHEMA, "[1, 2, 3]", "{\"$schema\": \"http://json-schema.org/draft-07/schema#\","
+                + " \"type\": \"array\", \"items\": {\"type\": \"number\"}}");
+    }
+
+    @Test
+    void noneRecordsTheOutputAndTheJudgeNeedsAPromptTest() {
+        passes(NONE, "anything at all", null);
+        fails(LLM_JUDGE, "Paris.", "Is it correct?", "an LLM judge grades this output");
+    }
+
+    @Test
+    void assertionTypesAreFoundByLenientNames() {
+        assertThat(AssertionType.named("json-schema")).contains(JSON_SCHEMA);
+        assertThat(AssertionType.named(" IContains_Any ")).contains(ICONTAINS_ANY);
+        assertThat(AssertionType.named("llm judge")).contains(LLM_JUDGE);
+        assertThat(AssertionType.named("fuzzy")).isEmpty();
+    }
+
+    @Test
     void classificationMapsTheOutputToALabel() {
         AssertionResult right = OutputAssertions.check(CLASSIFICATION, "Sentiment: Positive, clearly.", "positive",
                 LABELS, null);
@@ -96,8 +128,9 @@ class OutputAssertionsTest {
 
     @Test
     void everyTypeIsCovered() {
-        Set<AssertionType> tested = EnumSet.of(EQUALS, CONTAINS, ICONTAINS, CONTAINS_ANY, CONTAINS_ALL, ICONTAINS_ANY,
-                ICONTAINS_ALL, REGEX, STARTS_WITH, LENGTH, IS_JSON, CLASSIFICATION, TOKEN_F1, ROUGE_L);
+        Set<AssertionType> tested = EnumSet.of(NONE, EQUALS, CONTAINS, ICONTAINS, CONTAINS_ANY, CONTAINS_ALL,
+                ICONTAINS_ANY, ICONTAINS_ALL, REGEX, STARTS_WITH, LENGTH, IS_JSON, JSON_SCHEMA, CLASSIFICATION, TOKEN_F1,
+                ROUGE_L, LLM_JUDGE);
         assertThat(tested).containsExactlyInAnyOrder(AssertionType.values());
     }
 

@@ -204,9 +204,9 @@ class GraphValidatorTest {
     }
 
     @Test
-    void aBlankRequiredParameterIsReportedEvenWhenItHasADefault() {
-        assertThat(withParam("prompttest", "prompts", "  \n")).containsExactly(new ValidationIssue("prompttest",
-                "prompts", "Prompt test: parameter “Prompts” is required; enter a value."));
+    void aBlankRequiredParameterIsReported() {
+        assertThat(withParam("deploy", "endpointName", "  \n")).containsExactly(new ValidationIssue("deploy",
+                "endpointName", "Deploy: parameter “Endpoint name” is required; enter a value."));
     }
 
     @Test
