@@ -4,12 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmops.studio.dataset.DatasetService;
 import dev.llmops.studio.platform.InvalidRequestException;
+import dev.llmops.studio.platform.NotFoundException;
 import dev.llmops.studio.run.NodeExecutor;
 import dev.llmops.studio.run.RunService;
 import dev.llmops.studio.run.StepSettingsException;
 import dev.llmops.studio.run.StepWaitsException;
 import dev.llmops.studio.run.TaskContext;
 import dev.llmops.studio.run.WorkerLabels;
+import dev.llmops.studio.serving.EndpointService;
+import dev.llmops.studio.serving.ServedExchange;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,12 +22,14 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Random;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
  * The Human review step. First run: puts the answers of the report on its input (a Prompt test's cases, or an
- * Evaluate step's generated samples) in the review queue as one batch, assigned across the reviewers, and waits —
+ * Evaluate step's generated samples) and/or a random sample of an endpoint's logged traffic in the review queue as
+ * one batch, assigned across the reviewers, and waits —
  * the task parks, freeing its worker. It is woken when the batch reaches its quota (or at its deadline) and then
  * exports the reviews: the corrected and accepted answers as a new dataset version on the "dataset" output (for a
  * Fine-tune step to learn from) and the preference pairs as DPO-style JSON Lines on the "feedback" output. It reads
@@ -35,13 +40,17 @@ class HumanReviewExecutor implements NodeExecutor {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int DEFAULT_MAX_ITEMS = 200;
+    private static final int DEFAULT_TRAFFIC_SAMPLE = 50;
 
     private final ReviewService reviews;
+    private final EndpointService endpoints;
     private final ObjectProvider<RunService> runs;
     private final Clock clock;
 
-    HumanReviewExecutor(ReviewService reviews, ObjectProvider<RunService> runs, Clock clock) {
+    HumanReviewExecutor(ReviewService reviews, EndpointService endpoints, ObjectProvider<RunService> runs,
+            Clock clock) {
         this.reviews = reviews;
+        this.endpoints = endpoints;
         this.runs = runs;
         this.clock = clock;
     }
@@ -85,16 +94,33 @@ class HumanReviewExecutor implements NodeExecutor {
     }
 
     private ReviewBatchInfo createBatch(TaskContext context, String queue, String actor) {
-        List<NewReviewItem> items;
-        try {
-            items = itemsOf(JSON.readTree(context.input("report").toFile()),
-                    context.intParam("maxItems", DEFAULT_MAX_ITEMS));
-        } catch (IOException e) {
-            throw new StepSettingsException("the report on the input is not readable JSON: " + e.getMessage());
+        int max = context.intParam("maxItems", DEFAULT_MAX_ITEMS);
+        List<NewReviewItem> items = new ArrayList<>();
+        if (context.inputs().containsKey("report")) {
+            try {
+                items.addAll(itemsOf(JSON.readTree(context.input("report").toFile()), max));
+            } catch (IOException e) {
+                throw new StepSettingsException("the report on the input is not readable JSON: " + e.getMessage());
+            }
+        }
+        String traffic = stringParam(context, "trafficEndpoint").strip();
+        if (!traffic.isEmpty() && items.size() < max) {
+            int sample = Math.min(max - items.size(), context.intParam("trafficSample", DEFAULT_TRAFFIC_SAMPLE));
+            List<ServedExchange> served;
+            try {
+                served = endpoints.sampleExchanges(traffic, sample, new Random());
+            } catch (NotFoundException e) {
+                throw new StepSettingsException("no endpoint named “" + traffic + "” to sample traffic from");
+            }
+            served.forEach(exchange -> items.add(NewReviewItem.single(userPrompt(exchange.prompt()),
+                    "Live traffic of " + traffic + " at " + exchange.at(), exchange.response(), exchange.model())));
+            context.log("sampled " + served.size() + " answered request(s) from the request log of endpoint "
+                    + traffic);
         }
         if (items.isEmpty()) {
-            throw new StepSettingsException("the report on the input has no answers to review: connect a Prompt"
-                    + " test or an Evaluate step with generated samples");
+            throw new StepSettingsException("nothing to review: connect a Prompt test (or an Evaluate step with"
+                    + " generated samples) to the report input, or name an endpoint whose logged traffic to sample"
+                    + (traffic.isEmpty() ? "" : " (endpoint " + traffic + " has no logged answers yet)"));
         }
         int quota = context.intParam("quota", 0);
         int deadlineHours = context.intParam("deadlineHours", 0);
@@ -112,6 +138,12 @@ class HumanReviewExecutor implements NodeExecutor {
         } catch (InvalidRequestException e) {
             throw new StepSettingsException(e.getMessage());
         }
+    }
+
+    /** A logged chat of one user message reads as that message; anything longer keeps its role lines. */
+    private static String userPrompt(String logged) {
+        String prefix = "user: ";
+        return logged.startsWith(prefix) && logged.indexOf('\n') < 0 ? logged.substring(prefix.length()) : logged;
     }
 
     private static String stringParam(TaskContext context, String name) {

@@ -162,10 +162,11 @@ final class CatalogEntries {
 
     private static NodeType humanReview() {
         return new NodeType("human-review", "Human review", "Quality", "vaadin:user-check",
-                "Puts the answers of a Prompt test (or an Evaluate step's samples) in a review queue, waits until"
-                        + " reviewers have rated and corrected them, then passes on the corrected and accepted"
-                        + " answers as a new dataset version and the preference pairs (chosen/rejected).",
-                List.of(input("report", "Report", EVAL_REPORT, true)),
+                "Puts the answers of a Prompt test (or an Evaluate step's samples, or sampled live traffic of an"
+                        + " endpoint) in a review queue, waits until reviewers have rated and corrected them, then"
+                        + " passes on the corrected and accepted answers as a new dataset version and the"
+                        + " preference pairs (chosen/rejected).",
+                List.of(input("report", "Report", EVAL_REPORT, false)),
                 List.of(output("feedback", "Preference pairs", FEEDBACK),
                         output("dataset", "Corrected answers", DATASET)),
                 List.of(
@@ -181,7 +182,13 @@ final class CatalogEntries {
                                 "Fully reviewed items needed before the run goes on; 0: all of them."),
                         integer("deadlineHours", "Deadline (hours)", 0, 0, 24 * 365,
                                 "After this long the run goes on with the reviews done so far; 0: no deadline."),
-                        integer("maxItems", "Max items", 200, 1, 100_000, "Answers taken from the report at most."),
+                        integer("maxItems", "Max items", 200, 1, 100_000, "Answers put in the queue at most."),
+                        string("trafficEndpoint", "Sample traffic of endpoint", null, false,
+                                "Also (or instead of a report) review answers the endpoint gave to real requests:"
+                                        + " a random sample of its request log (personal data redacted as the"
+                                        + " endpoint's settings say)."),
+                        integer("trafficSample", "Traffic sample size", 50, 1, 10_000,
+                                "Logged requests sampled at most, from the most recent ones."),
                         string("exportDataset", "Export to dataset", null, false,
                                 "Dataset that gets the reviewed answers as its next version. Empty: the queue's"
                                         + " name followed by -reviewed."),

@@ -12,8 +12,12 @@ import dev.llmops.studio.security.SecretTokens;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -65,6 +69,22 @@ public class EndpointService {
     public Optional<EndpointInfo> find(String name) {
         currentUser.require(Permission.ENDPOINTS_VIEW);
         return repository.byName(name).map(this::info);
+    }
+
+    /**
+     * A random sample of the endpoint's recent answered requests (from its request log), for people to review. For
+     * server-side pipeline steps, which act for the run's starter: no permission check here.
+     */
+    @Transactional(readOnly = true)
+    public List<ServedExchange> sampleExchanges(String name, int count, Random random) {
+        StoredEndpoint endpoint = existing(name);
+        Map<Long, String> labels = new HashMap<>();
+        repository.allDeployments(endpoint.id()).forEach(d -> labels.put(d.id(), d.label()));
+        List<LoggedRequest> answered = new ArrayList<>(repository.recentRequests(endpoint.id(), Math.max(count, 1) * 5)
+                .stream().filter(r -> r.status() == 200 && r.response() != null && r.prompt() != null).toList());
+        Collections.shuffle(answered, random);
+        return answered.stream().limit(count).map(r -> new ServedExchange(r.at(), r.prompt().strip(), r.response(),
+                r.deploymentId() == null ? name : labels.getOrDefault(r.deploymentId(), name))).toList();
     }
 
     /** Every deployment the endpoint had, newest first. */
