@@ -11,6 +11,7 @@ import dev.llmops.studio.platform.InvalidRequestException;
 import dev.llmops.studio.platform.NotFoundException;
 import dev.llmops.studio.security.Role;
 import dev.llmops.studio.support.H2Test;
+import dev.llmops.studio.support.Http;
 import dev.llmops.studio.support.SignedIn;
 import dev.llmops.studio.support.Users;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.security.access.AccessDeniedException;
 
 /**
@@ -38,6 +40,8 @@ class ReviewQueueTest {
     DatasetService datasets;
     @Autowired
     Users users;
+    @LocalServerPort
+    int port;
 
     @Test
     void reviewersWorkTheirOwnItemsAndTheExportLearnsFromTheirCorrections() throws Exception {
@@ -171,6 +175,37 @@ class ReviewQueueTest {
             assertThat(as(reviewer, () -> reviews.myQueues())).singleElement()
                     .satisfies(q -> assertThat(q.progress().assigned()).isEqualTo(20));
         }
+    }
+
+    @Test
+    void pairwiseItemsArriveOverRestAndTheDashboardAndPreferencesAreServed() throws Exception {
+        String owner = users.create("rest-owner", Role.ML_ENGINEER);
+        String token = users.tokenFor(owner, Role.ML_ENGINEER);
+        String reviewer = users.create("rest-reviewer", Role.REVIEWER);
+        String queue = Users.uniqueName("ab-queue");
+        Http http = new Http(port);
+        assertThat(http.send("POST", "/api/v1/review-queues", token, Http.json(Map.of("name", queue,
+                "instructions", "Pick the better answer.", "reviewersPerItem", 1))).status()).isEqualTo(201);
+        Http.Response added = http.send("POST", "/api/v1/review-queues/" + queue + "/items", token, Http.json(Map.of(
+                "source", "comparison of v1 and v2", "reviewers", List.of(reviewer), "items", List.of(Map.of(
+                        "prompt", "Say hello", "response", "Hello!", "responseModel", "m v1",
+                        "responseB", "Hi there, how can I help?", "responseBModel", "m v2")))));
+        assertThat(added.status()).as(added.body()).isEqualTo(200);
+        assertThat(added.json().path("items").asInt()).isEqualTo(1);
+
+        ReviewTask pair = as(reviewer, () -> reviews.next(queue)).orElseThrow();
+        assertThat(pair.pairwise()).isTrue();
+        submit(reviewer, pair, new ReviewInput(null, null, pair.preferenceOf(
+                pair.left().equals("Hi there, how can I help?")), null, Set.of(), null));
+
+        Http.Response dashboard = http.get("/api/v1/review-queues/" + queue + "/dashboard", token);
+        assertThat(dashboard.status()).isEqualTo(200);
+        assertThat(dashboard.json().path("preferenceCounts").path("B").asInt()).isEqualTo(1);
+        assertThat(dashboard.json().path("leftChosen").asInt() + 0).isBetween(0, 1);
+        Http.Response preferences = http.get("/api/v1/review-queues/" + queue + "/preferences", token);
+        assertThat(preferences.status()).isEqualTo(200);
+        assertThat(preferences.body()).contains("\"chosen\":\"Hi there, how can I help?\"")
+                .contains("\"rejected\":\"Hello!\"");
     }
 
     private ReviewTask task(String reviewer, String queue, String prompt) throws Exception {
