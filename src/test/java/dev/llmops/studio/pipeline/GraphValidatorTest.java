@@ -130,7 +130,7 @@ class GraphValidatorTest {
         assertThat(validate(sixNodes(), edges)).containsExactly(
                 new ValidationIssue("finetune", "baseModel", "Fine-tune: input “Base model” is connected to a node"
                         + " “phantom” that is not in the pipeline; delete that connection."),
-                new ValidationIssue("review", "feedback", "Human review: output “Feedback” is connected to a node"
+                new ValidationIssue("review", "feedback", "Human review: output “Preference pairs” is connected to a node"
                         + " “ghost” that is not in the pipeline; delete that connection."));
     }
 
