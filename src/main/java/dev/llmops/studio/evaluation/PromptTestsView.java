@@ -23,19 +23,24 @@ import com.vaadin.flow.router.RouteParameters;
 import com.vaadin.flow.server.streams.UploadHandler;
 import dev.llmops.studio.platform.InvalidRequestException;
 import dev.llmops.studio.platform.Notifications;
+import dev.llmops.studio.platform.PeriodicRefresh;
 import dev.llmops.studio.security.CurrentUser;
 import dev.llmops.studio.security.Permission;
 import dev.llmops.studio.security.RequiresPermission;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.Locale;
 
-/** Every prompt suite with how its latest test went; new suites are written here or imported from a file. */
+/**
+ * Every prompt suite with how its latest test went; new suites are written here or imported from a file.
+ * Refreshed every 5 s: pipeline steps and other people run tests without an event reaching this screen.
+ */
 @Route("prompt-tests")
 @PageTitle("Prompt tests")
 @Menu(order = 19, icon = "vaadin:comment-ellipsis-o", title = "Prompt tests")
@@ -85,6 +90,11 @@ public class PromptTestsView extends VerticalLayout {
         grid.setEmptyStateComponent(empty);
         grid.setSizeFull();
         add(grid);
+        refresh();
+        PeriodicRefresh.whileAttached(this, Duration.ofSeconds(5), this::refresh);
+    }
+
+    private void refresh() {
         grid.setItems(suites.list());
     }
 

@@ -9,6 +9,7 @@ import dev.llmops.studio.support.PostgresTest;
 import dev.llmops.studio.support.Users;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,19 +49,25 @@ class PromptTestsOnPostgresTest {
         assertThat(imported.cases()).hasSize(3);
         assertThat(imported.cases().get(2).messages()).containsExactly(new ChatTurn("user", "Thank you!"));
 
+        List<PromptCase> withJudge = new ArrayList<>(imported.cases());
+        withJudge.add(new PromptCase("Hello", null, null, AssertionType.LLM_JUDGE, null, null, null));
+        fixture.as(() -> suites.save(suite, new SuiteContent("on PostgreSQL", "gone-judge", "Be polite", withJudge)));
+
         RunOptions quick = new RunOptions(64, 0);
         TestReport first = fixture.as(() -> tests.run(suite, TestTarget.model(trained.modelName(), 1), quick,
                 TestProgress.NONE));
         TestReport second = fixture.as(() -> tests.run(suite, TestTarget.model(trained.modelName(), 1), quick,
                 TestProgress.NONE));
         assertThat(first.metrics().passed()).isEqualTo(3);
+        assertThat(first.results().get(3).reason()).as("a judge that is not deployed grades nothing")
+                .startsWith("the judge could not grade: the endpoint gone-judge is not deployed");
         assertThat(first.metrics().named()).containsEntry("accuracy", 1.0);
 
         TestReport stored = fixture.as(() -> tests.report(first.run().id()));
         assertThat(stored.results()).isEqualTo(first.results());
         assertThat(stored.run().metrics()).isEqualTo(first.metrics().named());
         RunComparison comparison = fixture.as(() -> tests.compare(first.run().id(), second.run().id()));
-        assertThat(comparison.ties()).isEqualTo(3);
+        assertThat(comparison.ties()).isEqualTo(4);
         assertThat(fixture.as(() -> suites.list())).filteredOn(s -> s.name().equals(suite)).singleElement()
                 .satisfies(s -> assertThat(s.latestRun().id()).isEqualTo(second.run().id()));
 
