@@ -24,4 +24,26 @@ interface Answerer extends AutoCloseable {
             return new Answer(null, latencyMs, 0, 0, error);
         }
     }
+
+    /** One answer as it comes in: the text so far, and the time since the request was sent. */
+    final class Arriving {
+        private final StringBuilder text = new StringBuilder();
+        private final long sentNanos = System.nanoTime();
+
+        synchronized void add(String delta) {
+            text.append(delta);
+        }
+
+        synchronized Answer finished(int promptTokens, int completionTokens) {
+            return new Answer(text.toString(), elapsedMs(), promptTokens, completionTokens, null);
+        }
+
+        Answer failed(String error) {
+            return Answer.failed(error, elapsedMs());
+        }
+
+        private double elapsedMs() {
+            return (System.nanoTime() - sentNanos) / 1e6;
+        }
+    }
 }

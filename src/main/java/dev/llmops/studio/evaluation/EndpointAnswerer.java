@@ -103,30 +103,25 @@ final class EndpointAnswerer implements Answerer {
     /** Collects one answer, which the hub hands over in one piece just before {@link #finished}. */
     private static final class Sink implements GenerationSink {
         private final CompletableFuture<Answer> answer;
-        private final StringBuilder text = new StringBuilder();
-        private final long started = System.nanoTime();
+        private final Arriving arriving = new Arriving();
 
         Sink(CompletableFuture<Answer> answer) {
             this.answer = answer;
         }
 
         @Override
-        public synchronized void text(String delta) {
-            text.append(delta);
+        public void text(String delta) {
+            arriving.add(delta);
         }
 
         @Override
-        public synchronized void finished(String finishReason, int promptTokens, int completionTokens) {
-            answer.complete(new Answer(text.toString(), elapsedMs(), promptTokens, completionTokens, null));
+        public void finished(String finishReason, int promptTokens, int completionTokens) {
+            answer.complete(arriving.finished(promptTokens, completionTokens));
         }
 
         @Override
         public void failed(int status, String type, String message) {
-            answer.complete(Answer.failed(message, elapsedMs()));
-        }
-
-        private double elapsedMs() {
-            return (System.nanoTime() - started) / 1e6;
+            answer.complete(arriving.failed(message));
         }
     }
 }

@@ -12,14 +12,15 @@ import java.util.stream.Collectors;
 
 /**
  * {@link AssertionType#JSON_SCHEMA}: the output must be JSON that the case's JSON Schema accepts. The schema is
- * read as draft 2020-12 unless it names another draft with {@code $schema}. References to other documents are not
- * fetched (the validator's default loader reads only its bundled meta-schemas), so a schema in a suite cannot
- * make the server call out.
+ * read as draft 2020-12 unless it names another draft with {@code $schema}. References to other documents are
+ * never fetched (only the validator's bundled meta-schemas are read), so a schema in a suite cannot make the server
+ * call out; such a reference fails the case.
  */
 final class JsonSchemaCheck {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final SchemaRegistry SCHEMAS = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+    private static final SchemaRegistry SCHEMAS = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
+            registry -> registry.schemaLoader(loader -> loader.fetchRemoteResources(false)));
     /** Violations named in the reason; the rest are counted. */
     private static final int ERRORS_SHOWN = 3;
 
@@ -59,8 +60,15 @@ final class JsonSchemaCheck {
         if (errors.isEmpty()) {
             return AssertionResult.of(true, "valid JSON matching the schema");
         }
-        String shown = errors.stream().limit(ERRORS_SHOWN).map(Error::toString).collect(Collectors.joining("; "));
+        String shown = errors.stream().limit(ERRORS_SHOWN).map(JsonSchemaCheck::describe)
+                .collect(Collectors.joining("; "));
         return AssertionResult.of(false, "does not match the schema: " + shown
                 + (errors.size() > ERRORS_SHOWN ? " (and " + (errors.size() - ERRORS_SHOWN) + " more)" : ""));
+    }
+
+    /** "/population: must have a minimum value of 0", or just the message when it is about the whole output. */
+    private static String describe(Error error) {
+        String location = String.valueOf(error.getInstanceLocation());
+        return location.isEmpty() ? error.getMessage() : location + ": " + error.getMessage();
     }
 }

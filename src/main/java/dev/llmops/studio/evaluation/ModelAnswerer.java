@@ -98,8 +98,7 @@ final class ModelAnswerer implements Answerer {
     /** One request's answer as the batcher produces it. */
     private static final class Listener implements GenerationListener {
         private final Consumer<Answer> onAnswer;
-        private final StringBuilder text = new StringBuilder();
-        private final long started = System.nanoTime();
+        private final Arriving arriving = new Arriving();
 
         Listener(Consumer<Answer> onAnswer) {
             this.onAnswer = onAnswer;
@@ -107,21 +106,17 @@ final class ModelAnswerer implements Answerer {
 
         @Override
         public void onText(String delta, int completionTokens) {
-            text.append(delta);
+            arriving.add(delta);
         }
 
         @Override
         public void onFinish(FinishReason reason, int promptTokens, int completionTokens) {
-            onAnswer.accept(new Answer(text.toString(), elapsedMs(), promptTokens, completionTokens, null));
+            onAnswer.accept(arriving.finished(promptTokens, completionTokens));
         }
 
         @Override
         public void onError(String message) {
-            onAnswer.accept(Answer.failed(message, elapsedMs()));
-        }
-
-        private double elapsedMs() {
-            return (System.nanoTime() - started) / 1e6;
+            onAnswer.accept(arriving.failed(message));
         }
     }
 }

@@ -130,17 +130,9 @@ class PromptTestExecutor implements NodeExecutor {
     /** The registry registers a step's model when that step succeeds; this step may start a moment before. */
     private ModelVersionInfo registeredVersion(TaskContext context) throws InterruptedException {
         String artifact = context.inputs().get("model");
-        long deadline = System.nanoTime() + REGISTRATION_WAIT.toNanos();
-        Optional<ModelVersionInfo> version = registry.findByArtifact(artifact);
-        while (version.isEmpty()) {
-            if (System.nanoTime() > deadline || context.cancelRequested()) {
-                throw new StepSettingsException("the model on the Model input (" + artifact + ") is not in the"
-                        + " model registry; connect the output of a Fine-tune, Quantize or Model step");
-            }
-            Thread.sleep(250);
-            version = registry.findByArtifact(artifact);
-        }
-        return version.get();
+        return registry.awaitByArtifact(artifact, REGISTRATION_WAIT, context::cancelRequested).orElseThrow(() ->
+                new StepSettingsException("the model on the Model input (" + artifact + ") is not in the model"
+                        + " registry; connect the output of a Fine-tune, Quantize or Model step"));
     }
 
     private static void log(TaskContext context, TestReport report) {

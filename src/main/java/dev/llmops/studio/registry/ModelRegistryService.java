@@ -18,11 +18,13 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -239,6 +241,22 @@ public class ModelRegistryService {
     @Transactional(readOnly = true)
     public Optional<ModelVersionInfo> findVersion(String modelName, int version) {
         return registry.version(modelName, version);
+    }
+
+    /**
+     * The version registered for a step's model output, waiting up to {@code wait}: the registry registers it when
+     * that step succeeds, and the next step may start a moment before. Empty when it did not appear in time or
+     * {@code giveUp} says so (a cancelled step).
+     */
+    public Optional<ModelVersionInfo> awaitByArtifact(String artifact, Duration wait, BooleanSupplier giveUp)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        Optional<ModelVersionInfo> version = findByArtifact(artifact);
+        while (version.isEmpty() && System.nanoTime() < deadline && !giveUp.getAsBoolean()) {
+            Thread.sleep(250);
+            version = findByArtifact(artifact);
+        }
+        return version;
     }
 
     /** The newest version registered from a package with this address (a step's MODEL output), unchecked. */

@@ -76,18 +76,9 @@ class DeployExecutor implements NodeExecutor {
     /** The registry registers a step's model when the step succeeds; this step may start a moment before. */
     private ModelVersionInfo registeredVersion(TaskContext context) throws InterruptedException {
         String artifact = context.inputs().get("model");
-        long deadline = System.nanoTime() + REGISTRATION_WAIT.toNanos();
-        while (true) {
-            Optional<ModelVersionInfo> version = registry.findByArtifact(artifact);
-            if (version.isPresent()) {
-                return version.get();
-            }
-            if (System.nanoTime() > deadline || context.cancelRequested()) {
-                throw new StepSettingsException("the model on the input (" + artifact + ") is not in the model"
-                        + " registry; connect the output of a Fine-tune, Quantize or Model step");
-            }
-            Thread.sleep(250);
-        }
+        return registry.awaitByArtifact(artifact, REGISTRATION_WAIT, context::cancelRequested).orElseThrow(() ->
+                new StepSettingsException("the model on the input (" + artifact + ") is not in the model registry;"
+                        + " connect the output of a Fine-tune, Quantize or Model step"));
     }
 
     private void waitUntilServing(TaskContext context, String endpoint, ModelVersionInfo version)

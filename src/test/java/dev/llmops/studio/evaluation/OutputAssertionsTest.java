@@ -74,8 +74,10 @@ class OutputAssertionsTest {
                 {"type": "object", "required": ["city", "population"],
                  "properties": {"city": {"type": "string"}, "population": {"type": "integer", "minimum": 0}}}""";
         passes(JSON_SCHEMA, "{\"city\": \"Paris\", \"population\": 2100000}", schema);
-        fails(JSON_SCHEMA, "{\"city\": \"Paris\", \"population\": -3}", schema, "does not match the schema");
-        fails(JSON_SCHEMA, "{\"city\": \"Paris\"}", schema, "population");
+        fails(JSON_SCHEMA, "{\"city\": \"Paris\", \"population\": -3}", schema,
+                "does not match the schema: /population: must have a minimum value of 0");
+        fails(JSON_SCHEMA, "{\"city\": \"Paris\"}", schema, "required property 'population' not found");
+        fails(JSON_SCHEMA, "{}", "{\"$ref\": \"https://example.com/schema.json\"}", "cannot be used");
         fails(JSON_SCHEMA, "The city is Paris.", schema, "not valid JSON");
         fails(JSON_SCHEMA, "{}", "{\"type\": ", "the expected JSON Schema is not valid JSON");
         fails(JSON_SCHEMA, "{}", "[1, 2]", "must be a JSON Schema");

@@ -38,7 +38,7 @@ import org.springframework.test.context.TestPropertySource;
 class PromptTestRunTest {
 
     /** The model and serving steps, and this feature's; {@link PromptTestStepTest} shares the context. */
-    static final String REAL_STEPS = ScriptedExecutors.REAL_MODEL_STEPS + ",prompt-test";
+    static final String REAL_STEPS = ScriptedExecutors.QUALITY_STEPS;
     private static final RunOptions QUICK = new RunOptions(64, 0);
 
     @Autowired

@@ -11,6 +11,7 @@ import dev.llmops.studio.support.BrowserSupport.UserSession;
 import dev.llmops.studio.pipeline.PipelineGraph;
 import dev.llmops.studio.pipeline.PipelineService;
 import dev.llmops.studio.pipeline.PipelineTemplates;
+import dev.llmops.studio.feedback.ReviewService;
 import dev.llmops.studio.run.RunService;
 import dev.llmops.studio.run.RunTrigger;
 import dev.llmops.studio.support.H2Test;
@@ -48,6 +49,8 @@ class RouteAccessMatrixTest {
     PipelineTemplates templates;
     @Autowired
     RunService runs;
+    @Autowired
+    ReviewService reviews;
 
     /** A real value for every route parameter, so parameterised screens are opened on something that exists. */
     private final Map<String, String> parameters = new HashMap<>();
@@ -77,6 +80,8 @@ class RouteAccessMatrixTest {
         parameters.put("name", "support-replies"); // the demo dataset every fresh database has
         parameters.put("runId", String.valueOf(SignedIn.as(engineer, List.of(Role.ML_ENGINEER),
                 () -> runs.start(pipelineId, RunTrigger.MANUAL).id())));
+        parameters.put("queue", SignedIn.as(engineer, List.of(Role.ML_ENGINEER),
+                () -> reviews.createQueue(Users.uniqueName("matrix-queue"), null, 1).name()));
 
         List<String> mismatches = new ArrayList<>();
         int checked = 0;
