@@ -119,6 +119,48 @@ abstract class RunEngineContractTests {
     }
 
     @Test
+    void aStepWaitingForPeopleHoldsNoWorkerAndRunsAgainWhenWokenOrAtItsDeadline() {
+        java.util.concurrent.atomic.AtomicInteger executions = new java.util.concurrent.atomic.AtomicInteger();
+        ScriptedExecutors.script("quantize", context -> {
+            switch (executions.incrementAndGet()) {
+                case 1 -> throw new StepWaitsException("waiting for an approval", null);
+                case 2 -> throw new StepWaitsException("waiting until the deadline",
+                        java.time.Instant.now().plusSeconds(1));
+                default -> context.log("people have acted");
+            }
+        });
+        RunSummary started = as(() -> runs.start(pipelineId, RunTrigger.MANUAL));
+        RunDetail waiting = awaitTask(started.id(), "quantize", t -> t.status() == TaskStatus.WAITING);
+        assertThat(waiting.summary().status()).isEqualTo(RunStatus.RUNNING);
+        assertThat(task(waiting, "quantize").message()).isEqualTo("waiting for an approval");
+        assertThat(task(waiting, "quantize").workerId()).isNull();
+        assertThat(dispatcher.wake(started.id(), "finetune", "not waiting")).isFalse();
+
+        assertThat(dispatcher.wake(started.id(), "quantize", "approved")).isTrue();
+        awaitTask(started.id(), "quantize", t -> "waiting until the deadline".equals(t.message()));
+        RunDetail done = awaitRun(started.id(), RunStatus::finished);
+        assertThat(done.summary().status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(executions).hasValue(3);
+        assertThat(task(done, "quantize").attempt()).as("waiting spends no attempt").isEqualTo(1);
+    }
+
+    @Test
+    void cancellingARunEndsAWaitingStep() {
+        ScriptedExecutors.script("quantize", context -> {
+            throw new StepWaitsException("waiting for reviews", null);
+        });
+        RunSummary started = as(() -> runs.start(pipelineId, RunTrigger.MANUAL));
+        awaitTask(started.id(), "quantize", t -> t.status() == TaskStatus.WAITING);
+        as(() -> {
+            runs.cancel(started.id());
+            return null;
+        });
+        RunDetail done = awaitRun(started.id(), RunStatus::finished);
+        assertThat(done.summary().status()).isEqualTo(RunStatus.CANCELLED);
+        assertThat(task(done, "quantize").status()).isEqualTo(TaskStatus.CANCELLED);
+    }
+
+    @Test
     void cancellingStopsTheRunningStepAndSkipsTheRest() {
         ScriptedExecutors.script("finetune", ScriptedExecutors.untilCancelled());
         RunSummary started = as(() -> runs.start(pipelineId, RunTrigger.MANUAL));
