@@ -55,6 +55,8 @@ import java.util.Set;
 @RequiresPermission(Permission.PROMPT_TESTS_VIEW)
 public class PromptSuiteView extends VerticalLayout implements BeforeEnterObserver, HasDynamicTitle {
 
+    private final List<ComparisonActions> comparisonActions;
+
     private static final String ENDPOINT = "Endpoint";
     private static final String MODEL = "Model version";
 
@@ -95,7 +97,8 @@ public class PromptSuiteView extends VerticalLayout implements BeforeEnterObserv
     private BackgroundWork.Handle running;
 
     PromptSuiteView(PromptSuiteService suites, PromptTestService tests, EndpointService endpoints,
-            ModelRegistryService registry, CurrentUser currentUser) {
+            ModelRegistryService registry, CurrentUser currentUser, List<ComparisonActions> comparisonActions) {
+        this.comparisonActions = comparisonActions;
         this.suites = suites;
         this.tests = tests;
         this.endpoints = endpoints;
@@ -517,7 +520,13 @@ public class PromptSuiteView extends VerticalLayout implements BeforeEnterObserv
         List<TestRunInfo> ordered = selected.stream().sorted((a, b) -> Long.compare(a.id(), b.id())).toList();
         comparison.removeAll();
         try {
-            comparison.add(new ComparisonPanel(tests.compare(ordered.get(0).id(), ordered.get(1).id())));
+            RunComparison compared = tests.compare(ordered.get(0).id(), ordered.get(1).id());
+            comparison.add(new ComparisonPanel(compared));
+            HorizontalLayout actions = new HorizontalLayout();
+            comparisonActions.forEach(action -> action.actionsFor(compared).forEach(actions::add));
+            if (actions.getComponentCount() > 0) {
+                comparison.add(actions);
+            }
         } catch (InvalidRequestException e) {
             Notifications.error(e.getMessage());
         }

@@ -113,6 +113,8 @@ class PromptTestJourneyTest {
             page.locator("#compare-runs").click();
             assertThat(page.locator("#comparison-summary")).containsText("0 won, 0 lost, 5 tied");
             assertThat(page.locator("#comparison-metrics")).containsText("pass_rate");
+            // the same model answered the same both times: no pair to send to A/B review
+            assertThat(page.locator("#review-side-by-side")).isDisabled();
             session.screenshot("prompt-tests-05-compare");
 
             session.open("/prompt-tests");
