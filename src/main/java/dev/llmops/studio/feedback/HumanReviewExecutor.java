@@ -10,7 +10,7 @@ import dev.llmops.studio.run.RunService;
 import dev.llmops.studio.run.StepSettingsException;
 import dev.llmops.studio.run.StepWaitsException;
 import dev.llmops.studio.run.TaskContext;
-import dev.llmops.studio.run.WorkerLabels;
+import dev.llmops.studio.security.UserDirectory;
 import dev.llmops.studio.serving.EndpointService;
 import dev.llmops.studio.serving.ServedExchange;
 import java.io.ByteArrayInputStream;
@@ -130,7 +130,7 @@ class HumanReviewExecutor implements NodeExecutor {
             ReviewBatchInfo batch = reviews.addStepBatch(actor, queue, instructions == null ? null
                             : instructions.toString(), context.intParam("reviewersPerItem", 1), context.runId(),
                     context.nodeId(), "run " + context.runId() + " step “" + context.nodeId() + "”", items,
-                    new ReviewService.Reviewers(List.copyOf(WorkerLabels.parse(stringParam(context, "reviewers")))),
+                    new ReviewService.Reviewers(UserDirectory.parseNames(stringParam(context, "reviewers"))),
                     quota <= 0 ? null : quota, deadline);
             context.log(batch.items() + " item(s) put in review queue “" + queue + "”; " + batch.quota()
                     + " must be fully reviewed" + (deadline == null ? "" : " by " + deadline));

@@ -72,6 +72,14 @@ class ReviewRepository {
 
     /** Every queue with its counts, read from the kept counters (no row counting). */
     List<ReviewQueueInfo> queues() {
+        return queues(DSL.noCondition());
+    }
+
+    Optional<ReviewQueueInfo> queueInfo(String name) {
+        return queues(REVIEW_QUEUE.NAME.eq(name)).stream().findFirst();
+    }
+
+    private List<ReviewQueueInfo> queues(Condition which) {
         var items = DSL.select(REVIEW_BATCH.QUEUE_ID, DSL.sum(REVIEW_BATCH.ITEMS).as("items"),
                         DSL.sum(REVIEW_BATCH.COMPLETED_ITEMS).as("completed"))
                 .from(REVIEW_BATCH).groupBy(REVIEW_BATCH.QUEUE_ID).asTable("items");
@@ -83,6 +91,7 @@ class ReviewRepository {
                 .from(REVIEW_QUEUE)
                 .leftJoin(items).on(items.field(REVIEW_BATCH.QUEUE_ID).eq(REVIEW_QUEUE.ID))
                 .leftJoin(reviews).on(reviews.field(REVIEW_WORKLOAD.QUEUE_ID).eq(REVIEW_QUEUE.ID))
+                .where(which)
                 .orderBy(REVIEW_QUEUE.NAME)
                 .fetch(r -> new ReviewQueueInfo(r.get(REVIEW_QUEUE.ID), r.get(REVIEW_QUEUE.NAME),
                         r.get(REVIEW_QUEUE.INSTRUCTIONS), r.get(REVIEW_QUEUE.REVIEWERS_PER_ITEM),

@@ -96,8 +96,7 @@ public class ReviewService {
     }
 
     private ReviewQueueInfo info(String name) {
-        return transaction.execute(status -> reviews.queues()).stream().filter(q -> q.name().equals(name))
-                .findFirst().orElseThrow(() -> unknownQueue(name));
+        return transaction.execute(status -> reviews.queueInfo(name)).orElseThrow(() -> unknownQueue(name));
     }
 
     public ReviewQueueInfo createQueue(String name, String instructions, int reviewersPerItem) {
@@ -309,8 +308,6 @@ public class ReviewService {
         long[] ratings = new long[5];
         long up = 0;
         long down = 0;
-        long leftChosen = 0;
-        long sideChoices = 0;
         long corrections = 0;
         Map<ReviewTag, Long> tags = new EnumMap<>(ReviewTag.class);
         Map<Preference, Long> preferences = new EnumMap<>(Preference.class);
@@ -329,8 +326,8 @@ public class ReviewService {
         }
         Map<Long, List<SubmittedReview>> byItem = new LinkedHashMap<>();
         submitted.forEach(r -> byItem.computeIfAbsent(r.itemId(), id -> new ArrayList<>()).add(r));
-        leftChosen = transaction.execute(status -> reviews.leftChoices(info.id()));
-        sideChoices = preferences.getOrDefault(Preference.A, 0L) + preferences.getOrDefault(Preference.B, 0L);
+        long leftChosen = transaction.execute(status -> reviews.leftChoices(info.id()));
+        long sideChoices = preferences.getOrDefault(Preference.A, 0L) + preferences.getOrDefault(Preference.B, 0L);
         List<List<Double>> ratingUnits = new ArrayList<>();
         List<List<Double>> nominalUnits = new ArrayList<>();
         List<QueueDashboard.Disagreement> disagreements = new ArrayList<>();

@@ -27,12 +27,4 @@ public record ReviewTask(long assignmentId, long itemId, String queue, String in
     public Preference preferenceOf(boolean leftChosen) {
         return leftChosen != bFirst ? Preference.A : Preference.B;
     }
-
-    /** Whether the saved preference is the side shown left; null when none is saved or it is a tie. */
-    public Boolean leftPreferred() {
-        if (saved.preferred() == null || saved.preferred() == Preference.TIE) {
-            return null;
-        }
-        return (saved.preferred() == Preference.A) != bFirst;
-    }
 }

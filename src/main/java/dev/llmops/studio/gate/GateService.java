@@ -12,9 +12,9 @@ import dev.llmops.studio.security.AuditLog;
 import dev.llmops.studio.security.CurrentUser;
 import dev.llmops.studio.security.Permission;
 import dev.llmops.studio.security.Role;
+import dev.llmops.studio.security.UserDirectory;
 import java.time.Clock;
 import java.time.OffsetDateTime;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -61,9 +61,7 @@ public class GateService {
             Object role = params.get("approverRole");
             Object users = params.get("approvers");
             return new Approvers(role == null || role.toString().isBlank() ? DEFAULT_APPROVER_ROLE
-                    : Role.parse(role.toString()), users == null ? List.of()
-                    : Arrays.stream(users.toString().split(",")).map(String::strip).filter(u -> !u.isEmpty())
-                            .map(u -> u.toLowerCase(Locale.ROOT)).toList());
+                    : Role.parse(role.toString()), UserDirectory.parseNames(users == null ? null : users.toString()));
         }
 
         public String describe() {
